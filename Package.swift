@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Rastro",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rastro", targets: ["rastro"]),
+        .library(name: "RastroModel", targets: ["RastroModel"]),
+        .library(name: "RastroStore", targets: ["RastroStore"]),
+        .library(name: "RastroIngest", targets: ["RastroIngest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "RastroModel",
+            resources: [.copy("Resources/chemicals.json"), .copy("Resources/countries.json")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RastroStore",
+            dependencies: [
+                "RastroModel", "CSQLite",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RastroIngest",
+            dependencies: ["RastroModel", "RastroStore"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "rastro",
+            dependencies: [
+                "RastroModel", "RastroStore", "RastroIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RastroTesting",
+            dependencies: ["RastroModel", "RastroStore", "RastroIngest"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "RastroModelTests", dependencies: ["RastroModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "RastroIngestTests", dependencies: ["RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "RastroStoreTests", dependencies: ["RastroStore", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "RastroCLITests", dependencies: ["RastroTesting"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,161 @@
+import RastroModel
+
+/// Validates rows of one file against its kind's schema and builds `Record`s. Knows which column
+/// feeds which field, marking, or extra attribute.
+struct RowValidator {
+    /// Marking values used when a row has no marking columns.
+    struct Defaults {
+        var tlp: TLP
+        var originator: String
+        var releasableTo: [String] = []
+    }
+
+    private enum Target {
+        case field(Int)
+        case tlp
+        case releasableTo
+        case originator
+        case attribute(String)
+    }
+
+    let schema: KindSchema
+    let file: String
+    let defaults: Defaults
+    private let parser: CellParser
+    private var targets: [Target] = []
+    private var header: [String] = []
+    private let idIndexes: [Int]
+
+    init(kind: Kind, file: String, defaults: Defaults, catalog: ChemicalCatalog = .shipped, countries: Countries = .shipped) {
+        schema = kind.schema
+        self.file = file
+        self.defaults = defaults
+        parser = CellParser(catalog: catalog, countries: countries)
+        idIndexes = kind.schema.idIndexes
+    }
+
+    /// Maps header names (case-insensitive, trimmed) to fields. With `complete`, checks that the
+    /// required columns are there (CSV headers; NDJSON rows are checked per row instead).
+    mutating func bind(header names: [String], complete: Bool) throws(IngestError) {
+        var seen = Set<String>()
+        header = names.map { $0.trimmingWhitespace().lowercased() }
+        targets = []
+        for name in header {
+            guard !name.isEmpty else { throw IngestError(.file, file: file, line: 1, reason: "a column has no name") }
+            guard seen.insert(name).inserted else {
+                throw IngestError(.file, file: file, line: 1, column: name, reason: "the column appears twice")
+            }
+            if let index = schema.index(of: name) {
+                targets.append(.field(index))
+            } else {
+                switch name {
+                case "tlp": targets.append(.tlp)
+                case "releasable_to": targets.append(.releasableTo)
+                case "originator": targets.append(.originator)
+                default: targets.append(.attribute(name))
+                }
+            }
+        }
+        guard complete else { return }
+        for field in schema.fields where field.required && !seen.contains(field.name) {
+            throw IngestError(.file, file: file, line: 1, column: field.name,
+                              reason: "missing required column for \(schema.kind.rawValue)")
+        }
+        for group in schema.oneOf where !group.contains(where: seen.contains) {
+            throw IngestError(.file, file: file, line: 1,
+                              reason: "missing required column: one of \(group.joined(separator: ", ")) for \(schema.kind.rawValue)")
+        }
+    }
+
+    /// Validates one row. Returns the record, or nil with every problem appended to `problems`.
+    func validate(_ row: RawRow, problems: inout [IngestError]) -> Record? {
+        let before = problems.count
+        func fail(_ column: String?, _ reason: Reason) {
+            problems.append(IngestError(.row, file: file, line: row.line, column: column, reason: reason.description))
+        }
+        if row.count != targets.count, row.present.allSatisfy({ $0 }) {
+            fail(nil, .wrongFieldCount(expected: targets.count, found: row.count))
+            return nil
+        }
+        var values = [FieldValue](repeating: .null, count: schema.fields.count)
+        var attributes: [Record.Attribute] = []
+        var tlp = defaults.tlp
+        var releasable = defaults.releasableTo
+        var originator = defaults.originator
+        row.storage.withUnsafeBufferPointer { storage in
+            for (column, target) in targets.enumerated() where row.present[column] {
+                let range = row.range(column)
+                var lower = range.lowerBound, upper = range.upperBound
+                while lower < upper, Self.isSpace(storage[lower]) { lower += 1 }
+                while upper > lower, Self.isSpace(storage[upper - 1]) { upper -= 1 }
+                if lower == upper { continue }
+                let bytes = UnsafeBufferPointer(rebasing: storage[lower..<upper])
+                switch target {
+                case .field(let index):
+                    let field = schema.fields[index]
+                    switch parser.parse(bytes, as: field.type) {
+                    case .success(let value): values[index] = value
+                    case .failure(let reason): fail(field.name, reason)
+                    }
+                case .tlp:
+                    if let text = CellParser.utf8(bytes), let level = TLP(parsing: text) { tlp = level } else { fail("tlp", .tlp) }
+                case .releasableTo:
+                    let text = CellParser.utf8(bytes) ?? ""
+                    let tokens = text.split(separator: ";").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+                    if tokens.allSatisfy(Marking.isValidParty) { releasable = tokens } else { fail("releasable_to", .party) }
+                case .originator:
+                    if let text = CellParser.utf8(bytes), Marking.isValidParty(text) { originator = text } else { fail("originator", .party) }
+                case .attribute(let name):
+                    if let text = CellParser.utf8(bytes) {
+                        attributes.append(Record.Attribute(name: name, value: text))
+                    } else {
+                        fail(name, .notUTF8)
+                    }
+                }
+            }
+        }
+        for (index, field) in schema.fields.enumerated() where field.required && values[index] == .null {
+            if !problems[before...].contains(where: { $0.column == field.name }) { fail(field.name, .missing) }
+        }
+        for group in schema.oneOf {
+            let indexes = group.compactMap(schema.index(of:))
+            if indexes.allSatisfy({ values[$0] == .null }), !problems[before...].contains(where: { group.contains($0.column ?? "") }) {
+                fail(group[0], .missingOneOf(group))
+            }
+        }
+        crossFieldChecks(values, fail: fail)
+        guard problems.count == before else { return nil }
+        let id = idIndexes.count == 1 ? values[idIndexes[0]].display : idIndexes.map { values[$0].display }.joined(separator: "@")
+        attributes.sort { $0.name < $1.name }
+        var chemicalRef: String?
+        if schema.hasChemical {
+            chemicalRef = parser.catalog.resolve(cas: values[schema.index(of: "chemical_cas")!].text,
+                                                 name: values[schema.index(of: "chemical_name")!].text)?.cas
+        }
+        return Record(kind: schema.kind, id: id, values: values, attributes: attributes,
+                      marking: Marking(tlp: tlp, releasableTo: releasable, originator: originator),
+                      chemicalRef: chemicalRef, line: row.line)
+    }
+
+    /// Rules that span fields: coordinate pairs, time order, aligned lists.
+    private func crossFieldChecks(_ values: [FieldValue], fail: (String?, Reason) -> Void) {
+        func value(_ name: String) -> FieldValue { schema.index(of: name).map { values[$0] } ?? .null }
+        for (lat, lon) in [("lat", "lon"), ("origin_lat", "origin_lon"), ("destination_lat", "destination_lon")]
+        where schema.index(of: lat) != nil {
+            if value(lat) != .null, value(lon) == .null { fail(lat, .pairIncomplete(lon)) }
+            if value(lon) != .null, value(lat) == .null { fail(lon, .pairIncomplete(lat)) }
+        }
+        for (early, late) in [("departed_at", "arrived_at"), ("period_start", "period_end")] {
+            if let start = value(early).text, let end = value(late).text, end < start { fail(late, .before(early)) }
+        }
+        if let names = value("entity_names").text, let taxIDs = value("entity_tax_ids").text,
+           names.split(separator: ";", omittingEmptySubsequences: false).count
+            != taxIDs.split(separator: ";", omittingEmptySubsequences: false).count {
+            fail("entity_tax_ids", .listLengths("entity_names", "entity_tax_ids"))
+        }
+    }
+
+    @inline(__always) static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+    }
+}

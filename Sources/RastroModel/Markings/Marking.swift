@@ -1,0 +1,35 @@
+/// Who owns a record and who else may see it: a TLP 2.0 level, a releasable-to set of ISO
+/// countries and organization ids, and the originating organization.
+public struct Marking: Sendable, Hashable, Codable {
+    public var tlp: TLP
+    /// Countries (ISO 3166-1 alpha-2) and organization ids, upper-cased and sorted.
+    public private(set) var releasableTo: [String]
+    public var originator: String
+
+    public init(tlp: TLP, releasableTo: some Sequence<String> = [], originator: String) {
+        self.tlp = tlp
+        self.releasableTo = Set(releasableTo.map { $0.uppercased() }).sorted()
+        self.originator = originator
+    }
+
+    /// The stored form of `releasableTo`: `;US;US-DEA;` (delimiters on both ends so that a
+    /// `LIKE '%;US;%'` test matches whole tokens), or the empty string.
+    public var releasableToStored: String {
+        releasableTo.isEmpty ? "" : ";" + releasableTo.joined(separator: ";") + ";"
+    }
+
+    /// Reads the stored form back.
+    public static func parseStoredReleasable(_ stored: String) -> [String] {
+        stored.split(separator: ";").map(String.init)
+    }
+
+    /// True when `token` is a syntactically valid organization id or country code:
+    /// letters, digits, `-`, `.` and `_`, 2 to 64 characters.
+    public static func isValidParty(_ token: some StringProtocol) -> Bool {
+        guard (2...64).contains(token.utf8.count) else { return false }
+        return token.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x2E || byte == 0x5F
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import NIOCore
+import PostgresNIO
+import RastroModel
+
+/// A load into PostgreSQL: one transaction holding an advisory lock (loads into one schema are
+/// serialized), a savepoint per file, the file's rows streamed with `COPY … FROM STDIN` into a
+/// temporary staging table, then merged into the kind's table by set-based SQL that applies the
+/// same versioning rule as the SQLite path, in file order.
+final class PostgresLoad: LoadTransaction {
+    let loadID: String
+    private let database: PostgresDatabase
+    private let configuration: StoreConfiguration
+    private var finished = false
+
+    private init(database: PostgresDatabase, loadID: String, configuration: StoreConfiguration) {
+        self.database = database
+        self.loadID = loadID
+        self.configuration = configuration
+    }
+
+    static func begin(database: PostgresDatabase, loadID: String, actor: String, startedAt: String,
+                      configuration: StoreConfiguration) async throws -> PostgresLoad {
+        try await database.execute("BEGIN", [])
+        do {
+            try await database.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema()))", [])
+            try await database.execute("SET LOCAL work_mem = '\(configuration.loadWorkMem)'", [])
+            try await database.execute("INSERT INTO loads (load_id, started_at, finished_at, actor, summary) VALUES (?, ?, ?, ?, '{}')",
+                                       [.text(loadID), .text(startedAt), .text(startedAt), .text(actor)])
+        } catch {
+            try? await database.execute("ROLLBACK", [])
+            throw error
+        }
+        return PostgresLoad(database: database, loadID: loadID, configuration: configuration)
+    }
+
+    func loadFile(_ file: SourceFile, produce: (any RecordSink) async throws -> FileDecision) async throws -> FileCounts {
+        let fileID = try await database.query("SELECT COALESCE(MAX(file_id), 0) + 1 AS next FROM load_files", []).first?["next"].integer ?? 1
+        let table = file.kind.table
+        let stage = "rastro_stage_\(table)"
+        let columns = KindTable.dataColumns(file.kind)
+        try await database.execute("SAVEPOINT rastro_file", [])
+        do {
+            try await database.execute("CREATE TEMP TABLE IF NOT EXISTS \(stage) AS SELECT * FROM \(table) WHERE false", [])
+            try await database.execute("TRUNCATE \(stage)", [])
+            var decision = FileDecision(keep: false, rowsRead: 0, rejected: 0)
+            var written = 0
+            try await database.copy(into: stage, columns: columns) { writer in
+                let sink = Sink(writer: writer, kind: file.kind, fileID: fileID, chunkBytes: configuration.copyChunkBytes)
+                decision = try await produce(sink)
+                try await sink.flush()
+                written = sink.written
+            }
+            var counts = FileCounts()
+            counts.rowsRead = decision.rowsRead
+            counts.rejected = decision.rejected
+            guard decision.keep else {
+                try await database.execute("ROLLBACK TO SAVEPOINT rastro_file", [])
+                try await database.execute("RELEASE SAVEPOINT rastro_file", [])
+                counts.discarded = true
+                return counts
+            }
+            let (inserted, kept) = try await merge(stage: stage, table: table, columns: columns)
+            counts.inserted = inserted
+            counts.versioned = kept - inserted
+            counts.unchanged = written - kept
+            try await database.execute(
+                "INSERT INTO load_files (file_id, load_id, path, kind, format, rows_read, inserted, versioned, unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [.integer(fileID), .text(loadID), .text(file.path), .text(file.kind.rawValue), .text(file.format),
+                 .integer(Int64(counts.rowsRead)), .integer(Int64(counts.inserted)), .integer(Int64(counts.versioned)),
+                 .integer(Int64(counts.unchanged)), .integer(Int64(counts.rejected))])
+            try await database.execute("RELEASE SAVEPOINT rastro_file", [])
+            return counts
+        } catch {
+            try? await database.execute("ROLLBACK TO SAVEPOINT rastro_file", [])
+            try? await database.execute("RELEASE SAVEPOINT rastro_file", [])
+            throw error
+        }
+    }
+
+    /// Keeps each staged row whose content differs from the row before it in the file for the same
+    /// id (or, for the first, from the stored current version), numbers the kept versions after the
+    /// current one, and makes the last of them current.
+    private func merge(stage: String, table: String, columns: [String]) async throws -> (inserted: Int, kept: Int) {
+        let list = columns.joined(separator: ", ")
+        try await database.execute("DROP TABLE IF EXISTS rastro_kept", [])
+        try await database.execute("""
+            CREATE TEMP TABLE rastro_kept AS
+            SELECT \(columns.map { "q.\($0)" }.joined(separator: ", ")),
+                   COALESCE(q.current_version, 0) + row_number() OVER (PARTITION BY q.record_id ORDER BY q.line) AS new_version,
+                   CASE WHEN row_number() OVER (PARTITION BY q.record_id ORDER BY q.line DESC) = 1 THEN 1 ELSE 0 END AS new_current
+            FROM (
+                SELECT s.*, c.version AS current_version, c.content_hash AS current_hash,
+                       lag(s.content_hash) OVER (PARTITION BY s.record_id ORDER BY s.line) AS previous_hash
+                FROM \(stage) s LEFT JOIN \(table) c ON c.record_id = s.record_id AND c.is_current = 1
+            ) q
+            WHERE q.content_hash IS DISTINCT FROM COALESCE(q.previous_hash, q.current_hash)
+            """, [])
+        try await database.execute("""
+            UPDATE \(table) SET is_current = 0
+            WHERE is_current = 1 AND record_id IN (SELECT record_id FROM rastro_kept)
+            """, [])
+        try await database.execute("""
+            INSERT INTO \(table) (\(list), version, is_current)
+            SELECT \(list), new_version, new_current FROM rastro_kept
+            """, [])
+        let row = try await database.query(
+            "SELECT COUNT(*) FILTER (WHERE new_version = 1) AS inserted, COUNT(*) AS kept FROM rastro_kept", []).first
+        try await database.execute("DROP TABLE rastro_kept", [])
+        return (Int(row?["inserted"].integer ?? 0), Int(row?["kept"].integer ?? 0))
+    }
+
+    func commit(summary: String) async throws {
+        try await database.execute("UPDATE loads SET finished_at = ?, summary = ? WHERE load_id = ?",
+                                   [.text(Store.now()), .text(summary), .text(loadID)])
+        try await database.execute("COMMIT", [])
+        finished = true
+    }
+
+    func rollback() async {
+        guard !finished else { return }
+        try? await database.execute("ROLLBACK", [])
+        finished = true
+    }
+
+    /// Formats records as COPY text lines and sends them in chunks.
+    final class Sink: RecordSink {
+        private let writer: PostgresCopyFromWriter
+        private let fileID: String
+        private let hasChemical: Bool
+        private let chunkBytes: Int
+        private var buffer: ByteBuffer
+        private(set) var written = 0
+
+        init(writer: PostgresCopyFromWriter, kind: Kind, fileID: Int64, chunkBytes: Int) {
+            self.writer = writer
+            self.fileID = String(fileID)
+            self.hasChemical = kind.schema.hasChemical
+            self.chunkBytes = chunkBytes
+            buffer = ByteBufferAllocator().buffer(capacity: chunkBytes + 4096)
+        }
+
+        func write(_ record: Record) async throws {
+            append(record.id); tab()
+            buffer.writeString(String(record.contentHash)); tab()
+            buffer.writeString(record.marking.tlp.rawValue); tab()
+            append(record.marking.releasableToStored); tab()
+            append(record.marking.originator); tab()
+            buffer.writeString(fileID); tab()
+            buffer.writeString(String(record.line)); tab()
+            appendOptional(record.attributesJSON)
+            for value in record.values {
+                tab()
+                switch value {
+                case .null: buffer.writeStaticString("\\N")
+                case .text(let text): append(text)
+                case .number(let number): buffer.writeString("\(number)")
+                }
+            }
+            if hasChemical { tab(); appendOptional(record.chemicalRef) }
+            buffer.writeInteger(UInt8(ascii: "\n"))
+            written += 1
+            if buffer.readableBytes >= chunkBytes { try await flush() }
+        }
+
+        func flush() async throws {
+            guard buffer.readableBytes > 0 else { return }
+            try await writer.write(buffer)
+            buffer.clear()
+        }
+
+        private func tab() { buffer.writeInteger(UInt8(ascii: "\t")) }
+
+        private func appendOptional(_ text: String?) {
+            if let text { append(text) } else { buffer.writeStaticString("\\N") }
+        }
+
+        /// Text format escaping: backslash, tab, newline and carriage return.
+        private func append(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                var start = 0
+                for (index, byte) in bytes.enumerated() where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                    buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
+                    switch byte {
+                    case 0x5C: buffer.writeStaticString("\\\\")
+                    case 0x09: buffer.writeStaticString("\\t")
+                    case 0x0A: buffer.writeStaticString("\\n")
+                    default: buffer.writeStaticString("\\r")
+                    }
+                    start = index + 1
+                }
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
+            }
+        }
+    }
+}

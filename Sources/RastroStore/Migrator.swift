@@ -1,0 +1,53 @@
+import Foundation
+
+/// Applies the SQL files of `Migrations/` in name order, once each, recorded in `schema_migrations`.
+struct Migrator {
+    struct Migration {
+        var version: Int
+        var name: String
+        var sql: String
+    }
+
+    static func migrations() throws -> [Migration] {
+        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
+            throw StoreError(.migration, "the Migrations resource folder is missing")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }.sorted()
+        return try files.map { name in
+            guard let version = Int(name.prefix { $0.isNumber }) else {
+                throw StoreError(.migration, "migration file \(name) does not start with its number")
+            }
+            return Migration(version: version, name: name,
+                             sql: try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
+        }
+    }
+
+    /// Splits a migration into statements at `;` line ends (migrations keep `;` out of literals).
+    static func statements(_ sql: String) -> [String] {
+        let withoutComments = sql.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }.joined(separator: "\n")
+        return withoutComments.components(separatedBy: ";")
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+
+    static func migrate(_ connection: any SQLConnection) async throws {
+        try await connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        let applied = Set(try await connection.query("SELECT version FROM schema_migrations", []).compactMap { $0["version"].integer })
+        let known = try migrations()
+        if let newest = applied.max(), newest > Int64(known.map(\.version).max() ?? 0) {
+            throw StoreError(.migration, "the database schema (\(newest)) is newer than this rastro; upgrade rastro")
+        }
+        for migration in known where !applied.contains(Int64(migration.version)) {
+            try await connection.execute("BEGIN")
+            do {
+                for statement in statements(migration.sql) { try await connection.execute(statement) }
+                try await connection.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                                             [.integer(Int64(migration.version)), .text(migration.name)])
+                try await connection.execute("COMMIT")
+            } catch {
+                try? await connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import CSQLite
+import Foundation
+
+/// A connection to an SQLite file through the system library's C API: prepared statements with raw
+/// binds, WAL journal. All calls are serialized by a lock; the connection is not shared across
+/// processes except through SQLite's own file locking.
+final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
+    let dialect = SQLDialect.sqlite
+    let path: String
+    private var handle: OpaquePointer?
+    private let lock = NSRecursiveLock()
+    private let trace: (@Sendable (String) -> Void)?
+
+    init(path: String, busyTimeoutMilliseconds: Int32, trace: (@Sendable (String) -> Void)?) throws {
+        self.path = path
+        self.trace = trace
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let status = sqlite3_open_v2(path, &db, flags, nil)
+        guard status == SQLITE_OK, let db else {
+            let detail = db.map { String(cString: sqlite3_errmsg($0)) }
+            sqlite3_close(db)
+            throw StoreError(.connection, "cannot open SQLite database \(path)", detail: detail)
+        }
+        handle = db
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(db, 1)
+        // WAL with synchronous=NORMAL survives a killed process (not a power cut between checkpoints).
+        try run("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY")
+    }
+
+    deinit {
+        if let handle { sqlite3_close_v2(handle) }
+    }
+
+    func close() async {
+        lock.withLock {
+            if let handle { sqlite3_close_v2(handle) }
+            handle = nil
+        }
+    }
+
+    var db: OpaquePointer {
+        get throws {
+            guard let handle else { throw StoreError(.connection, "the SQLite connection is closed") }
+            return handle
+        }
+    }
+
+    func error(_ message: String, status: Int32) -> StoreError {
+        let detail = handle.map { String(cString: sqlite3_errmsg($0)) }
+        let primary = status & 0xFF
+        if primary == SQLITE_CONSTRAINT { return StoreError(.conflict, message, detail: detail) }
+        if primary == SQLITE_INTERRUPT { return StoreError(.interrupted, message, detail: detail) }
+        return StoreError(.sql, message, detail: detail)
+    }
+
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws {
+        try run(sql, binds)
+    }
+
+    /// Runs statements synchronously (several, separated by `;`, when there are no binds).
+    func run(_ sql: String, _ binds: [SQLValue] = []) throws {
+        lock.lock(); defer { lock.unlock() }
+        trace?(sql)
+        if binds.isEmpty {
+            var message: UnsafeMutablePointer<CChar>?
+            let status = sqlite3_exec(try db, sql, nil, nil, &message)
+            if status != SQLITE_OK {
+                let detail = message.map { String(cString: $0) }
+                sqlite3_free(message)
+                throw StoreError(status & 0xFF == SQLITE_CONSTRAINT ? .conflict : .sql, "SQLite statement failed", detail: detail)
+            }
+            return
+        }
+        let statement = try prepare(sql, traced: false)
+        try statement.bind(binds)
+        _ = try statement.step()
+    }
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try fetch(sql, binds)
+    }
+
+    /// Runs a query synchronously and returns its rows.
+    func fetch(_ sql: String, _ binds: [SQLValue] = []) throws -> [SQLRow] {
+        lock.lock(); defer { lock.unlock() }
+        trace?(sql)
+        let statement = try prepare(sql, traced: false)
+        try statement.bind(binds)
+        let columns = statement.columnNames
+        var rows: [SQLRow] = []
+        while try statement.step() {
+            rows.append(SQLRow(columns: columns, values: (0..<Int32(columns.count)).map(statement.column)))
+        }
+        return rows
+    }
+
+    /// Prepares a statement for repeated use (the bulk load path).
+    func prepare(_ sql: String, traced: Bool = true) throws -> SQLiteStatement {
+        if traced { trace?(sql) }
+        var statement: OpaquePointer?
+        let status = sqlite3_prepare_v2(try db, sql, -1, &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw error("cannot prepare an SQLite statement", status: status) }
+        return SQLiteStatement(statement, database: self)
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
+}

@@ -1,0 +1,100 @@
+import Foundation
+public import RastroModel
+
+/// Counts of one kind for one originator and TLP level, as a viewer may see them.
+public struct KindStats: Sendable, Hashable, Codable {
+    public var kind: Kind
+    public var originator: String
+    public var tlp: TLP
+    /// Records whose current version is visible.
+    public var records: Int
+    /// Visible versions, current or not.
+    public var versions: Int
+}
+
+/// One stored version of a record, with where it came from.
+public struct StoredVersion: Sendable, Hashable {
+    public var record: Record
+    public var version: Int
+    public var isCurrent: Bool
+    public var provenance: Provenance
+}
+
+extension Store {
+    /// Counts per kind, originator and TLP of what `viewer` may see.
+    public func stats(viewer: Viewer) async throws -> [KindStats] {
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        var result: [KindStats] = []
+        for kind in Kind.allCases {
+            let rows = try await connection.query("""
+                SELECT originator, tlp, SUM(is_current) AS records, COUNT(*) AS versions
+                FROM \(kind.table) WHERE \(predicate)
+                GROUP BY originator, tlp ORDER BY originator, tlp
+                """, binds)
+            for row in rows {
+                result.append(KindStats(kind: kind, originator: row["originator"].text ?? "",
+                                        tlp: TLP(rawValue: row["tlp"].text ?? "") ?? .red,
+                                        records: Int(row["records"].integer ?? 0), versions: Int(row["versions"].integer ?? 0)))
+            }
+        }
+        return result
+    }
+
+    /// How many current records of `kind` the viewer may see.
+    public func count(_ kind: Kind, viewer: Viewer) async throws -> Int {
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        let rows = try await connection.query("SELECT COUNT(*) AS n FROM \(kind.table) WHERE is_current = 1 AND \(predicate)", binds)
+        return Int(rows.first?["n"].integer ?? 0)
+    }
+
+    /// Every version of one record that the viewer may see, oldest first, with provenance.
+    public func versions(of kind: Kind, id: String, viewer: Viewer) async throws -> [StoredVersion] {
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, alias: "t")
+        let rows = try await connection.query("""
+            SELECT t.*, f.path AS source_path, f.load_id AS source_load, l.finished_at AS loaded_at
+            FROM \(kind.table) t
+            JOIN load_files f ON f.file_id = t.file_id
+            JOIN loads l ON l.load_id = f.load_id
+            WHERE t.record_id = ? AND \(predicate)
+            ORDER BY t.version
+            """, [.text(id)] + binds)
+        return rows.map { row in
+            StoredVersion(
+                record: Self.record(kind, row),
+                version: Int(row["version"].integer ?? 0),
+                isCurrent: row["is_current"].integer == 1,
+                provenance: Provenance(loadID: row["source_load"].text ?? "", sourceFile: row["source_path"].text ?? "",
+                                       line: Int(row["line"].integer ?? 0), loadedAt: row["loaded_at"].text ?? ""))
+        }
+    }
+
+    /// The current records of `kind` that the viewer may see, in id order (for small kinds and tests;
+    /// analysis reads in batches).
+    public func currentRecords(_ kind: Kind, viewer: Viewer, limit: Int = 10_000, after id: String = "") async throws -> [Record] {
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        let rows = try await connection.query("""
+            SELECT * FROM \(kind.table) WHERE is_current = 1 AND record_id > ? AND \(predicate)
+            ORDER BY record_id LIMIT \(max(0, limit))
+            """, [.text(id)] + binds)
+        return rows.map { Self.record(kind, $0) }
+    }
+
+    static func record(_ kind: Kind, _ row: SQLRow) -> Record {
+        let schema = kind.schema
+        let values: [FieldValue] = schema.fields.map { field in
+            let value = row[field.name]
+            if field.type.isNumeric { return value.double.map(FieldValue.number) ?? .null }
+            return value.text.map(FieldValue.text) ?? .null
+        }
+        var attributes: [Record.Attribute] = []
+        if let json = row["attributes"].text, let data = json.data(using: .utf8),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] {
+            attributes = object.map { Record.Attribute(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
+        }
+        let marking = Marking(tlp: TLP(rawValue: row["tlp"].text ?? "") ?? .red,
+                              releasableTo: Marking.parseStoredReleasable(row["releasable_to"].text ?? ""),
+                              originator: row["originator"].text ?? "")
+        return Record(kind: kind, id: row["record_id"].text ?? "", values: values, attributes: attributes, marking: marking,
+                      chemicalRef: schema.hasChemical ? row["chemical_ref"].text : nil, line: Int(row["line"].integer ?? 0))
+    }
+}

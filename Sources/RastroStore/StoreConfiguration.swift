@@ -1,0 +1,16 @@
+/// Settings of the store, each with its default.
+public struct StoreConfiguration: Sendable {
+    /// How long an SQLite connection waits for another writer before failing: 30 s.
+    public var busyTimeoutMilliseconds: Int32 = 30_000
+    /// Called with the text of every SQL statement the store runs (tests assert the viewer predicate
+    /// with it). Default: none.
+    public var trace: (@Sendable (String) -> Void)?
+    /// Bytes buffered before a PostgreSQL COPY chunk is sent: 256 KiB.
+    public var copyChunkBytes: Int = 256 * 1024
+    /// PostgreSQL `work_mem` during a load, for the merge's sort: 256MB.
+    public var loadWorkMem: String = "256MB"
+
+    public init(trace: (@Sendable (String) -> Void)? = nil) {
+        self.trace = trace
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import RastroModel
+import RastroStore
+
+struct Stats: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Count the records you may see, per kind, originator and TLP.",
+        discussion: """
+            Counts current records and all versions that the viewer (by default the node's own \
+            organization; --as another) is allowed to see: nothing else is counted.
+
+            Examples:
+              rastro stats
+              rastro stats --as US-CBP --as-country US --json
+            """)
+
+    @OptionGroup var store: DatabaseOptions
+    @OptionGroup var viewer: ViewerOptions
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() async throws {
+        let store = try await store.open()
+        let settings = try await store.settings()
+        let stats = try await store.stats(viewer: viewer.viewer(settings))
+        await store.close()
+        if json {
+            try Terminal.json(stats)
+            return
+        }
+        Terminal.table(["kind", "originator", "tlp", "records", "versions"], stats.map { row in
+            [row.kind.rawValue, row.originator, row.tlp.label, "\(row.records)", "\(row.versions)"]
+        })
+        let byKind = Dictionary(grouping: stats, by: \.kind)
+        print("")
+        Terminal.table(["kind", "records"], Kind.allCases.map { kind in
+            [kind.rawValue, "\(byKind[kind]?.reduce(0) { $0 + $1.records } ?? 0)"]
+        })
+    }
+}
