@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# Ingest benchmark (issue 2): on ONE generated contract-v1 track_points.csv, compares
+#   rastro ingest → SQLite      vs  sqlite3 .import (WAL, synchronous=NORMAL) into an equivalent table
+#   rastro ingest → PostgreSQL  vs  psql \copy into an equivalent table
+# reporting the median wall time of RUNS runs, rows/s, peak RSS (/usr/bin/time %M) and the ratio
+# rastro rows/s ÷ peer rows/s; then checks that rastro's memory stays flat as the file grows
+# (SQLite ingest of ROWS/5 rows vs ROWS rows).
+#
+#   scripts/bench/ingest.sh
+#
+# Environment:
+#   ROWS=5000000        rows in the file (2,500 points per vehicle)
+#   RUNS=3              timed runs per side (the median is reported)
+#   BENCH_DIR=/tmp/rastro-bench   work folder: the CSVs, databases, logs, ingest-results.txt
+#   SKIP_PG=1           skip the PostgreSQL half
+#   PG_PORT=54340       port of the throw-away PostgreSQL cluster (scripts/pg.sh)
+#   SCRATCH=<repo>/.build-bench   swift build --scratch-path (kept apart from the default .build)
+#   KEEP_DBS=1          keep the last run's databases in BENCH_DIR
+#
+# Every timed run uses a fresh database: the SQLite files are deleted (with -wal/-shm), PostgreSQL
+# gets a new schema per run (dropped afterwards). Only `rastro ingest` is timed, not `rastro init`;
+# on the peer side only the `.import` / `\copy` call is timed, not the CREATE TABLE.
+set -euo pipefail
+
+ROWS=${ROWS:-5000000}
+RUNS=${RUNS:-3}
+BENCH_DIR=${BENCH_DIR:-/tmp/rastro-bench}
+SKIP_PG=${SKIP_PG:-0}
+PG_PORT=${PG_PORT:-54340}
+KEEP_DBS=${KEEP_DBS:-0}
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SCRATCH=${SCRATCH:-$REPO/.build-bench}
+RASTRO=$SCRATCH/release/rastro
+GEN=$REPO/scripts/bench/gen_track_points.py
+HEADER='vehicle_id,recorded_at,lat,lon,source,speed_kmh'
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf 'ingest.sh: FAILED: %s\n' "$*" >&2; exit 1; }
+
+[[ $ROWS =~ ^[0-9]+$ ]] && (( ROWS >= 5 )) || die "ROWS must be an integer ≥ 5 (got '$ROWS')"
+[[ $RUNS =~ ^[0-9]+$ ]] && (( RUNS >= 1 )) || die "RUNS must be an integer ≥ 1 (got '$RUNS')"
+SMALL_ROWS=$(( ROWS / 5 ))
+
+mkdir -p "$BENCH_DIR" "$BENCH_DIR/small" "$BENCH_DIR/logs"
+BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
+CSV=$BENCH_DIR/track_points.csv
+SMALL_CSV=$BENCH_DIR/small/track_points.csv
+RESULTS=$BENCH_DIR/ingest-results.txt
+PG_DIR=$BENCH_DIR/pg
+PG_URL=
+PG_STARTED=0
+
+cleanup() {
+  local rc=$?
+  if (( PG_STARTED )); then
+    log "stopping the PostgreSQL cluster in $PG_DIR"
+    "$REPO/scripts/pg.sh" stop "$PG_DIR" || true
+  fi
+  if [[ $KEEP_DBS != 1 ]]; then
+    rm -f "$BENCH_DIR"/rastro.db{,-wal,-shm} "$BENCH_DIR"/peer.db{,-wal,-shm} "$BENCH_DIR"/small/rastro.db{,-wal,-shm}
+  fi
+  rm -f "$BENCH_DIR"/time.*
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- tools -------------------------------------------------------------------------------------
+if [[ ! -x /usr/bin/time ]]; then
+  log "installing GNU time (Debian package 'time')"
+  if [[ $(id -u) == 0 ]]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; fi
+fi
+command -v sqlite3 >/dev/null || die "sqlite3 is not installed"
+command -v python3 >/dev/null || die "python3 is not installed"
+
+log "building rastro (release) in $SCRATCH"
+(cd "$REPO" && swift build -c release --product rastro --scratch-path "$SCRATCH" >&2) || die "swift build failed"
+[[ -x $RASTRO ]] || die "no rastro binary at $RASTRO"
+
+# ---- the files ---------------------------------------------------------------------------------
+ensure_csv() { # ensure_csv PATH ROWS: (re)generates PATH unless it has the header and ROWS data rows
+  local path=$1 rows=$2
+  if [[ -f $path ]] && [[ $(head -1 "$path") == "$HEADER" ]] && (( $(wc -l < "$path") - 1 == rows )); then
+    log "reusing $path ($rows rows)"
+    return
+  fi
+  log "generating $path ($rows rows)"
+  python3 "$GEN" "$rows" > "$path.tmp" || die "generating $path failed"
+  mv "$path.tmp" "$path"
+  (( $(wc -l < "$path") - 1 == rows )) || die "$path does not have $rows rows"
+}
+ensure_csv "$CSV" "$ROWS"
+ensure_csv "$SMALL_CSV" "$SMALL_ROWS"
+
+# ---- helpers -----------------------------------------------------------------------------------
+# timed LOG CMD… : runs CMD (stdin from $T_STDIN or /dev/null, output to LOG) under /usr/bin/time;
+# sets T_SEC (wall seconds) and T_KB (peak RSS, KiB); fails loudly on a non-zero exit.
+timed() {
+  local out=$1; shift
+  local tf rc=0
+  tf=$(mktemp "$BENCH_DIR/time.XXXXXX")
+  sync
+  /usr/bin/time -f '%e %M' -o "$tf" "$@" < "${T_STDIN:-/dev/null}" > "$out" 2>&1 || rc=$?
+  if (( rc != 0 )); then
+    echo "---- $out" >&2; tail -n 40 "$out" >&2
+    die "exit code $rc from: $*"
+  fi
+  read -r T_SEC T_KB < <(tail -n 1 "$tf")
+  rm -f "$tf"
+  [[ $T_SEC =~ ^[0-9.]+$ && $T_KB =~ ^[0-9]+$ ]] || die "cannot read /usr/bin/time output for: $*"
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+maxof() { printf '%s\n' "$@" | sort -g | tail -n 1; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+
+expect_count() { # expect_count WHAT ACTUAL
+  [[ $2 == "$ROWS" ]] || die "$1: expected $ROWS rows, found '$2'"
+}
+
+sqlite_rm() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
+
+# The peer's table: the file's columns, PRIMARY KEY (vehicle_id, recorded_at) standing in for
+# rastro's (record_id, version), and an index on (source) standing in for rastro's marking index.
+peer_ddl() { # peer_ddl SCHEMA_PREFIX (e.g. "" or "peer_r1.")
+  cat <<SQL
+CREATE TABLE ${1}track_points (
+    vehicle_id TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    lat DOUBLE PRECISION,
+    lon DOUBLE PRECISION,
+    source TEXT,
+    speed_kmh DOUBLE PRECISION,
+    PRIMARY KEY (vehicle_id, recorded_at)
+);
+CREATE INDEX track_points_source ON ${1}track_points (source);
+SQL
+}
+
+# ---- SQLite ------------------------------------------------------------------------------------
+R_DB=$BENCH_DIR/rastro.db
+P_DB=$BENCH_DIR/peer.db
+declare -a S_RT S_RK S_PT S_PK
+for (( r = 1; r <= RUNS; r++ )); do
+  # rastro
+  sqlite_rm "$R_DB"
+  "$RASTRO" init --database "sqlite:$R_DB" > "$BENCH_DIR/logs/sqlite-rastro-init-$r.log" 2>&1 \
+    || { cat "$BENCH_DIR/logs/sqlite-rastro-init-$r.log" >&2; die "rastro init --database sqlite:$R_DB failed"; }
+  log "SQLite run $r/$RUNS: rastro ingest"
+  pushd "$BENCH_DIR" >/dev/null
+  timed "$BENCH_DIR/logs/sqlite-rastro-$r.log" "$RASTRO" ingest "$CSV" --database "sqlite:$R_DB"
+  popd >/dev/null
+  expect_count "rastro SQLite run $r" "$(sqlite3 "$R_DB" 'SELECT count(*) FROM track_points')"
+  S_RT+=("$T_SEC"); S_RK+=("$T_KB")
+  log "  rastro: ${T_SEC}s, $(mib "$T_KB") MiB peak"
+  sqlite_rm "$R_DB"
+
+  # peer: sqlite3 .import
+  sqlite_rm "$P_DB"
+  { echo 'PRAGMA journal_mode=WAL;'; peer_ddl ""; } | sqlite3 -bail "$P_DB" > /dev/null || die "creating $P_DB failed"
+  printf 'PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\n.import --csv --skip 1 %s track_points\n' "$CSV" > "$BENCH_DIR/peer-import.sql"
+  log "SQLite run $r/$RUNS: sqlite3 .import"
+  T_STDIN=$BENCH_DIR/peer-import.sql timed "$BENCH_DIR/logs/sqlite-peer-$r.log" sqlite3 -bail "$P_DB"
+  if grep -qiE 'error|failed' "$BENCH_DIR/logs/sqlite-peer-$r.log"; then
+    tail -n 20 "$BENCH_DIR/logs/sqlite-peer-$r.log" >&2; die "sqlite3 .import reported errors"
+  fi
+  expect_count "sqlite3 .import run $r" "$(sqlite3 "$P_DB" 'SELECT count(*) FROM track_points')"
+  S_PT+=("$T_SEC"); S_PK+=("$T_KB")
+  log "  sqlite3: ${T_SEC}s, $(mib "$T_KB") MiB peak"
+  sqlite_rm "$P_DB"
+done
+
+# ---- memory: ROWS/5 vs ROWS (SQLite) -----------------------------------------------------------
+SMALL_DB=$BENCH_DIR/small/rastro.db
+sqlite_rm "$SMALL_DB"
+"$RASTRO" init --database "sqlite:$SMALL_DB" > "$BENCH_DIR/logs/memory-init.log" 2>&1 \
+  || { cat "$BENCH_DIR/logs/memory-init.log" >&2; die "rastro init --database sqlite:$SMALL_DB failed"; }
+log "memory: rastro ingest of $SMALL_ROWS rows (SQLite)"
+pushd "$BENCH_DIR/small" >/dev/null
+timed "$BENCH_DIR/logs/memory-small.log" "$RASTRO" ingest "$SMALL_CSV" --database "sqlite:$SMALL_DB"
+popd >/dev/null
+small_count=$(sqlite3 "$SMALL_DB" 'SELECT count(*) FROM track_points')
+[[ $small_count == "$SMALL_ROWS" ]] || die "memory run: expected $SMALL_ROWS rows, found '$small_count'"
+MEM_SMALL_KB=$T_KB
+MEM_SMALL_SEC=$T_SEC
+sqlite_rm "$SMALL_DB"
+log "  ${T_SEC}s, $(mib "$T_KB") MiB peak"
+
+# ---- PostgreSQL --------------------------------------------------------------------------------
+declare -a P_RT P_RK P_PT P_PK
+if [[ $SKIP_PG != 1 ]]; then
+  log "starting a throw-away PostgreSQL cluster in $PG_DIR on port $PG_PORT"
+  PG_STARTED=1
+  PG_URL=$("$REPO/scripts/pg.sh" start "$PG_DIR" "$PG_PORT") || die "scripts/pg.sh start failed"
+  PG_URL=$(tail -n 1 <<<"$PG_URL")
+  command -v psql >/dev/null || die "psql is not installed"
+  psql_q() { psql "$PG_URL" -X -q -v ON_ERROR_STOP=1 -tA "$@"; }
+  PG_SERVER_VERSION=$(psql_q -c 'SHOW server_version')
+  for (( r = 1; r <= RUNS; r++ )); do
+    rs=bench_r$r ps=peer_r$r
+    psql_q -c "DROP SCHEMA IF EXISTS $rs CASCADE; DROP SCHEMA IF EXISTS $ps CASCADE" > /dev/null
+
+    # rastro
+    "$RASTRO" init --database "$PG_URL?schema=$rs" > "$BENCH_DIR/logs/pg-rastro-init-$r.log" 2>&1 \
+      || { cat "$BENCH_DIR/logs/pg-rastro-init-$r.log" >&2; die "rastro init --database $PG_URL?schema=$rs failed"; }
+    psql_q -c 'CHECKPOINT' > /dev/null
+    log "PostgreSQL run $r/$RUNS: rastro ingest"
+    pushd "$BENCH_DIR" >/dev/null
+    timed "$BENCH_DIR/logs/pg-rastro-$r.log" "$RASTRO" ingest "$CSV" --database "$PG_URL?schema=$rs"
+    popd >/dev/null
+    expect_count "rastro PostgreSQL run $r" "$(psql_q -c "SELECT count(*) FROM $rs.track_points")"
+    P_RT+=("$T_SEC"); P_RK+=("$T_KB")
+    log "  rastro: ${T_SEC}s, $(mib "$T_KB") MiB peak (client)"
+    psql_q -c "DROP SCHEMA $rs CASCADE" > /dev/null
+
+    # peer: psql \copy
+    { echo "CREATE SCHEMA $ps;"; peer_ddl "$ps."; } | psql_q > /dev/null || die "creating $ps.track_points failed"
+    psql_q -c 'CHECKPOINT' > /dev/null
+    log "PostgreSQL run $r/$RUNS: psql \\copy"
+    timed "$BENCH_DIR/logs/pg-peer-$r.log" psql "$PG_URL" -X -v ON_ERROR_STOP=1 \
+      -c "\\copy $ps.track_points FROM '$CSV' WITH (FORMAT csv, HEADER true)"
+    expect_count "psql \\copy run $r" "$(psql_q -c "SELECT count(*) FROM $ps.track_points")"
+    P_PT+=("$T_SEC"); P_PK+=("$T_KB")
+    log "  psql: ${T_SEC}s, $(mib "$T_KB") MiB peak (client)"
+    psql_q -c "DROP SCHEMA $ps CASCADE" > /dev/null
+  done
+fi
+
+# ---- report ------------------------------------------------------------------------------------
+row() { # row LABEL rastro_sec peer_sec rastro_kb peer_kb
+  awk -v l="$1" -v rt="$2" -v pt="$3" -v rk="$4" -v pk="$5" -v n="$ROWS" 'BEGIN {
+    printf "%-12s %10.2f %9.2f %15.0f %13.0f %7.2f %16.0f %14.0f\n", l, rt, pt, n / rt, n / pt, pt / rt, rk / 1024, pk / 1024 }'
+}
+{
+  echo "ingest $ROWS track points, median of $RUNS ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores)"
+  printf '%-12s %10s %9s %15s %13s %7s %16s %14s\n' target "rastro s" "peer s" "rastro rows/s" "peer rows/s" ratio "rastro peak MiB" "peer peak MiB"
+  row SQLite "$(median "${S_RT[@]}")" "$(median "${S_PT[@]}")" "$(maxof "${S_RK[@]}")" "$(maxof "${S_PK[@]}")"
+  if [[ $SKIP_PG != 1 ]]; then
+    row PostgreSQL "$(median "${P_RT[@]}")" "$(median "${P_PT[@]}")" "$(maxof "${P_RK[@]}")" "$(maxof "${P_PK[@]}")"
+  else
+    echo "PostgreSQL   skipped (SKIP_PG=1)"
+  fi
+  echo "memory: $SMALL_ROWS rows → $(mib "$MEM_SMALL_KB") MiB peak, $ROWS rows → $(mib "$(maxof "${S_RK[@]}")") MiB peak (rastro ingest, SQLite)"
+  echo "runs (s): SQLite rastro ${S_RT[*]} | sqlite3 ${S_PT[*]}$([[ $SKIP_PG != 1 ]] && echo " | PostgreSQL rastro ${P_RT[*]} | psql ${P_PT[*]}")"
+  echo "ratio = rastro rows/s ÷ peer rows/s; peak MiB = max RSS over the runs (/usr/bin/time %M) of the client"
+  echo "process only (for PostgreSQL the server's memory is not included); targets: SQLite ≥ 1.5, PostgreSQL ≥ 0.85."
+  echo "tables: rastro track_points = record_id, version, is_current, is_deleted, content_hash, tlp, releasable_to,"
+  echo "  originator, file_id, line, attributes + the 6 file columns; PRIMARY KEY (record_id, version),"
+  echo "  INDEX (is_current, originator, tlp); plus rows in loads/load_files; every row validated and hashed."
+  echo "  peer track_points = vehicle_id, recorded_at, lat, lon, source, speed_kmh only; PRIMARY KEY"
+  echo "  (vehicle_id, recorded_at), INDEX (source); no validation. sqlite3: journal_mode=WAL, synchronous=NORMAL"
+  echo "  (rastro also sets cache_size=-65536, temp_store=MEMORY). psql \\copy: FORMAT csv, HEADER true."
+  echo "sqlite3 $(sqlite3 --version | cut -d' ' -f1)$([[ $SKIP_PG != 1 ]] && echo ", PostgreSQL server $PG_SERVER_VERSION (scripts/pg.sh, fsync=on)")"
+} | tee "$RESULTS"
+log "results written to $RESULTS"
