@@ -123,7 +123,8 @@ struct RowValidator {
                 fail(group[0], .missingOneOf(group))
             }
         }
-        crossFieldChecks(values, fail: fail)
+        // Rules across fields only make sense once every field is valid on its own.
+        if problems.count == before { crossFieldChecks(values, fail: fail) }
         guard problems.count == before else { return nil }
         let id = idIndexes.count == 1 ? values[idIndexes[0]].display : idIndexes.map { values[$0].display }.joined(separator: "@")
         attributes.sort { $0.name < $1.name }
