@@ -114,8 +114,9 @@ final class PostgresDatabase: SQLConnection, @unchecked Sendable {
         trace?("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN")
         do {
             try await connection.copyFrom(table: table, columns: columns, logger: logger, writeData: produce)
-        } catch {
+        } catch let error as PSQLError {
             throw wrap(error, "PostgreSQL COPY into \(table) failed")
         }
+        // Any other error came from `produce` (e.g. the input file is broken) and is rethrown as is.
     }
 }
