@@ -1,0 +1,36 @@
+import Foundation
+import RastroTesting
+import Testing
+
+/// A load killed with SIGKILL leaves the store as it was; a re-run finishes with exact counts.
+@Suite struct KillTests {
+    @Test(arguments: TestBackend.all)
+    func killedLoadIsAllOrNothingAndReRunIsExact(_ backend: TestBackend) async throws {
+        let url = backend.freshURL()
+        let folder = try Fixtures.folder([:])
+        #expect(try RastroProcess.run(["init", "--database", url], directory: folder).status == 0)
+        let rows = 100_000
+        let file = folder + "/track_points.csv"
+        try Fixtures.trackPoints(count: rows, path: file)
+        let counts: () throws -> (records: Int, versions: Int) = {
+            let result = try RastroProcess.run(["stats", "--database", url, "--json"])
+            let stats = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
+            return (stats.reduce(0) { $0 + ($1["records"] as? Int ?? 0) }, stats.reduce(0) { $0 + ($1["versions"] as? Int ?? 0) })
+        }
+        // Kill at a few moments: early, in the middle, late.
+        for delay in [0.3, 0.9, 1.6] {
+            let process = try RastroProcess.start(["ingest", "--database", url, file], directory: folder)
+            try await Task.sleep(for: .seconds(delay))
+            let wasRunning = process.isRunning
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let (records, versions) = try counts()
+            #expect(records == versions)
+            #expect(records == 0 || records == rows, "after a kill at \(delay) s (running: \(wasRunning)): \(records) records")
+        }
+        let rerun = try RastroProcess.run(["ingest", "--database", url, file], directory: folder)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let (records, versions) = try counts()
+        #expect(records == rows && versions == rows)
+    }
+}
