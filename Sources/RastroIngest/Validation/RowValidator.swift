@@ -25,6 +25,14 @@ struct RowValidator {
     private var targets: [Target] = []
     private var header: [String] = []
     private let idIndexes: [Int]
+    /// Field indexes of the rules that span fields, resolved once.
+    private let oneOfIndexes: [(names: [String], indexes: [Int])]
+    private let pairs: [(Int, Int)]
+    private let ordered: [(Int, Int)]
+    private let entityLists: (Int, Int)?
+    private let chemicalIndexes: (cas: Int, name: Int)?
+    /// Chemical resolutions already made in this file, keyed by CAS and name.
+    private let chemicalCache = ChemicalCache()
 
     init(kind: Kind, file: String, defaults: Defaults, catalog: ChemicalCatalog = .shipped, countries: Countries = .shipped) {
         schema = kind.schema
@@ -32,6 +40,18 @@ struct RowValidator {
         self.defaults = defaults
         parser = CellParser(catalog: catalog, countries: countries)
         idIndexes = kind.schema.idIndexes
+        let schema = kind.schema
+        oneOfIndexes = schema.oneOf.map { group in (group, group.compactMap(schema.index(of:))) }
+        pairs = [("lat", "lon"), ("origin_lat", "origin_lon"), ("destination_lat", "destination_lon")].compactMap { pair in
+            guard let first = schema.index(of: pair.0), let second = schema.index(of: pair.1) else { return nil }
+            return (first, second)
+        }
+        ordered = [("departed_at", "arrived_at"), ("period_start", "period_end")].compactMap { pair in
+            guard let first = schema.index(of: pair.0), let second = schema.index(of: pair.1) else { return nil }
+            return (first, second)
+        }
+        entityLists = schema.index(of: "entity_names").flatMap { names in schema.index(of: "entity_tax_ids").map { (names, $0) } }
+        chemicalIndexes = schema.hasChemical ? (schema.index(of: "chemical_cas")!, schema.index(of: "chemical_name")!) : nil
     }
 
     /// Maps header names (case-insensitive, trimmed) to fields. With `complete`, checks that the
@@ -117,8 +137,7 @@ struct RowValidator {
         for (index, field) in schema.fields.enumerated() where field.required && values[index] == .null {
             if !problems[before...].contains(where: { $0.column == field.name }) { fail(field.name, .missing) }
         }
-        for group in schema.oneOf {
-            let indexes = group.compactMap(schema.index(of:))
+        for (group, indexes) in oneOfIndexes {
             if indexes.allSatisfy({ values[$0] == .null }), !problems[before...].contains(where: { group.contains($0.column ?? "") }) {
                 fail(group[0], .missingOneOf(group))
             }
@@ -129,9 +148,8 @@ struct RowValidator {
         let id = idIndexes.count == 1 ? values[idIndexes[0]].display : idIndexes.map { values[$0].display }.joined(separator: "@")
         attributes.sort { $0.name < $1.name }
         var chemicalRef: String?
-        if schema.hasChemical {
-            chemicalRef = parser.catalog.resolve(cas: values[schema.index(of: "chemical_cas")!].text,
-                                                 name: values[schema.index(of: "chemical_name")!].text)?.cas
+        if let (cas, name) = chemicalIndexes {
+            chemicalRef = chemicalCache.resolve(cas: values[cas].text, name: values[name].text, catalog: parser.catalog)
         }
         return Record(kind: schema.kind, id: id, values: values, attributes: attributes,
                       marking: Marking(tlp: tlp, releasableTo: releasable, originator: originator),
@@ -140,23 +158,41 @@ struct RowValidator {
 
     /// Rules that span fields: coordinate pairs, time order, aligned lists.
     private func crossFieldChecks(_ values: [FieldValue], fail: (String?, Reason) -> Void) {
-        func value(_ name: String) -> FieldValue { schema.index(of: name).map { values[$0] } ?? .null }
-        for (lat, lon) in [("lat", "lon"), ("origin_lat", "origin_lon"), ("destination_lat", "destination_lon")]
-        where schema.index(of: lat) != nil {
-            if value(lat) != .null, value(lon) == .null { fail(lat, .pairIncomplete(lon)) }
-            if value(lon) != .null, value(lat) == .null { fail(lon, .pairIncomplete(lat)) }
+        let fields = schema.fields
+        for (first, second) in pairs {
+            if values[first] != .null, values[second] == .null { fail(fields[first].name, .pairIncomplete(fields[second].name)) }
+            if values[second] != .null, values[first] == .null { fail(fields[second].name, .pairIncomplete(fields[first].name)) }
         }
-        for (early, late) in [("departed_at", "arrived_at"), ("period_start", "period_end")] {
-            if let start = value(early).text, let end = value(late).text, end < start { fail(late, .before(early)) }
+        for (early, late) in ordered {
+            if let start = values[early].text, let end = values[late].text, end < start { fail(fields[late].name, .before(fields[early].name)) }
         }
-        if let names = value("entity_names").text, let taxIDs = value("entity_tax_ids").text,
-           names.split(separator: ";", omittingEmptySubsequences: false).count
-            != taxIDs.split(separator: ";", omittingEmptySubsequences: false).count {
-            fail("entity_tax_ids", .listLengths("entity_names", "entity_tax_ids"))
+        if let (names, taxIDs) = entityLists, let nameList = values[names].text, let taxList = values[taxIDs].text,
+           nameList.split(separator: ";", omittingEmptySubsequences: false).count
+            != taxList.split(separator: ";", omittingEmptySubsequences: false).count {
+            fail(fields[taxIDs].name, .listLengths(fields[names].name, fields[taxIDs].name))
         }
     }
 
     @inline(__always) static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+    }
+}
+
+/// Remembers how declared chemicals resolved, so that a file naming the same chemical a million
+/// times folds its name once.
+final class ChemicalCache: @unchecked Sendable {
+    private struct Key: Hashable {
+        var cas: String?
+        var name: String?
+    }
+
+    private var resolved: [Key: String?] = [:]
+
+    func resolve(cas: String?, name: String?, catalog: ChemicalCatalog) -> String? {
+        let key = Key(cas: cas, name: name)
+        if let known = resolved[key] { return known }
+        let value = catalog.resolve(cas: cas, name: name)?.cas
+        if resolved.count < 100_000 { resolved[key] = value }
+        return value
     }
 }
