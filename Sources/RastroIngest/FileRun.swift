@@ -23,6 +23,10 @@ struct FileRun {
     private(set) var rowsRead = 0
     private(set) var rejectedRows = 0
     private var writing = true
+    /// The last line whose rejects are in the rejects file, and the same at the start of this pass:
+    /// a replayed pass does not write them twice.
+    private var rejectsWrittenThrough = 0
+    private var rejectsSkipThrough = 0
 
     init(input: InputFile, defaults: RowValidator.Defaults, options: IngestOptions, rejects: RejectsWriter?, context: Context) {
         self.input = input
@@ -37,7 +41,15 @@ struct FileRun {
         if problems.count < options.maxProblemsPerFile { problems.append(error) }
     }
 
+    /// Reads the whole file and hands its valid records to `sink`. May be called again when the
+    /// store undid a first attempt: every count starts over.
     mutating func produce(into sink: any RecordSink) async throws -> FileDecision {
+        problems = []
+        problemCount = 0
+        rowsRead = 0
+        rejectedRows = 0
+        writing = true
+        rejectsSkipThrough = rejectsWrittenThrough
         var validator = RowValidator(kind: input.kind, file: input.path, defaults: defaults)
         var row = RawRow()
         var rowProblems: [IngestError] = []
@@ -97,7 +109,11 @@ struct FileRun {
         fail(problem)
         if countRow { rejectedRows += 1 }
         if let rejects {
-            rejects.write(problem, kind: input.kind, header: header, row: row)
+            let line = problem.line ?? 0
+            if line > rejectsSkipThrough {
+                rejects.write(problem, kind: input.kind, header: header, row: row)
+                rejectsWrittenThrough = max(rejectsWrittenThrough, line)
+            }
         } else {
             writing = false
         }

@@ -119,6 +119,27 @@ import Testing
     }
 
     @Test(arguments: TestBackend.all)
+    func repeatedIdsWithBadRowsWriteEachRejectOnce(_ backend: TestBackend) async throws {
+        let test = try await TestStore.make(backend)
+        defer { Task { await test.dispose() } }
+        let folder = try Fixtures.folder(["consignments.csv": """
+            \(Self.consignmentHeader)
+            C-1,2026-03-02,MXZLO,108-24-7,,100,A
+            C-2,2026-03-02,MXZLO,108-24-8,,100,A
+            C-1,2026-03-02,MXZLO,108-24-7,,150,A
+            C-3,2026-13-02,MXZLO,108-24-7,,-1,A
+            """])
+        let rejects = folder + "/rejects.ndjson"
+        let report = try await ingest(test, [folder + "/consignments.csv"], skipInvalid: true, rejects: rejects)
+        let counts = report.files[0].counts
+        #expect(counts.rowsRead == 4 && counts.rejected == 2 && counts.inserted == 1 && counts.versioned == 1)
+        #expect(report.files[0].problemCount == 3)
+        let lines = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.filter { $0.contains("\"line\":5") }.count == 2)
+    }
+
+    @Test(arguments: TestBackend.all)
     func ndjsonLoadsLikeCSV(_ backend: TestBackend) async throws {
         let test = try await TestStore.make(backend)
         defer { Task { await test.dispose() } }

@@ -65,8 +65,8 @@ public protocol RecordSink: AnyObject {
 /// nothing behind. Either `commit` or `rollback` must end it.
 public protocol LoadTransaction: AnyObject {
     var loadID: String { get }
-    /// Streams one file's records through `produce`. The store may call `produce` more than once
-    /// (it must then yield the same records again); the last call's decision counts.
+    /// Streams one file's records through `produce`. The store may call `produce` again after an
+    /// attempt it undid (it must then read the file from the start); the last call's decision counts.
     func loadFile(_ file: SourceFile, produce: (any RecordSink) async throws -> FileDecision) async throws -> FileCounts
     /// Makes the load visible, with a JSON summary kept in `loads`.
     func commit(summary: String) async throws

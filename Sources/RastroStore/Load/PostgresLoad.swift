@@ -33,19 +33,35 @@ final class PostgresLoad: LoadTransaction {
         return PostgresLoad(database: database, loadID: loadID, configuration: configuration)
     }
 
+    /// First tries to `COPY` the file straight into the kind's table as version-1 rows: a file of
+    /// new ids (the first load, an incremental feed) then costs one COPY. If an id is already
+    /// stored or repeats within the file, the primary key stops the COPY at that row, the savepoint
+    /// undoes it, and the file is loaded again through the staged merge.
     func loadFile(_ file: SourceFile, produce: (any RecordSink) async throws -> FileDecision) async throws -> FileCounts {
         let fileID = try await database.query("SELECT COALESCE(MAX(file_id), 0) + 1 AS next FROM load_files", []).first?["next"].integer ?? 1
+        do {
+            return try await loadOnce(file, fileID: fileID, direct: true, produce: produce)
+        } catch let error as StoreError where error.code == .conflict {
+            return try await loadOnce(file, fileID: fileID, direct: false, produce: produce)
+        }
+    }
+
+    private func loadOnce(_ file: SourceFile, fileID: Int64, direct: Bool,
+                          produce: (any RecordSink) async throws -> FileDecision) async throws -> FileCounts {
         let table = file.kind.table
         let stage = "rastro_stage_\(table)"
         let columns = KindTable.dataColumns(file.kind)
         try await database.execute("SAVEPOINT rastro_file", [])
         do {
-            try await database.execute("CREATE TEMP TABLE IF NOT EXISTS \(stage) AS SELECT * FROM \(table) WHERE false", [])
-            try await database.execute("TRUNCATE \(stage)", [])
+            if !direct {
+                try await database.execute("CREATE TEMP TABLE IF NOT EXISTS \(stage) AS SELECT * FROM \(table) WHERE false", [])
+                try await database.execute("TRUNCATE \(stage)", [])
+            }
             var decision = FileDecision(keep: false, rowsRead: 0, rejected: 0)
             var written = 0
-            try await database.copy(into: stage, columns: columns) { writer in
-                let sink = Sink(writer: writer, kind: file.kind, fileID: fileID, chunkBytes: configuration.copyChunkBytes)
+            try await database.copy(into: direct ? table : stage, columns: direct ? columns + ["version", "is_current"] : columns) { writer in
+                let sink = Sink(writer: writer, kind: file.kind, fileID: fileID, chunkBytes: configuration.copyChunkBytes,
+                                suffix: direct ? "\t1\t1\n" : "\n")
                 decision = try await produce(sink)
                 try await sink.flush()
                 written = sink.written
@@ -59,10 +75,14 @@ final class PostgresLoad: LoadTransaction {
                 counts.discarded = true
                 return counts
             }
-            let (inserted, kept) = try await merge(stage: stage, table: table, columns: columns)
-            counts.inserted = inserted
-            counts.versioned = kept - inserted
-            counts.unchanged = written - kept
+            if direct {
+                counts.inserted = written
+            } else {
+                let (inserted, kept) = try await merge(stage: stage, table: table, columns: columns)
+                counts.inserted = inserted
+                counts.versioned = kept - inserted
+                counts.unchanged = written - kept
+            }
             try await database.execute(
                 "INSERT INTO load_files (file_id, load_id, path, kind, format, rows_read, inserted, versioned, unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [.integer(fileID), .text(loadID), .text(file.path), .text(file.kind.rawValue), .text(file.format),
@@ -128,10 +148,12 @@ final class PostgresLoad: LoadTransaction {
         private let fileID: String
         private let hasChemical: Bool
         private let chunkBytes: Int
+        private let suffix: String
         private var buffer: ByteBuffer
         private(set) var written = 0
 
-        init(writer: PostgresCopyFromWriter, kind: Kind, fileID: Int64, chunkBytes: Int) {
+        init(writer: PostgresCopyFromWriter, kind: Kind, fileID: Int64, chunkBytes: Int, suffix: String) {
+            self.suffix = suffix
             self.writer = writer
             self.fileID = String(fileID)
             self.hasChemical = kind.schema.hasChemical
@@ -157,7 +179,7 @@ final class PostgresLoad: LoadTransaction {
                 }
             }
             if hasChemical { tab(); appendOptional(record.chemicalRef) }
-            buffer.writeInteger(UInt8(ascii: "\n"))
+            buffer.writeString(suffix)
             written += 1
             if buffer.readableBytes >= chunkBytes { try await flush() }
         }
