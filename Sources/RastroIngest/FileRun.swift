@@ -50,7 +50,7 @@ struct FileRun {
         rejectedRows = 0
         writing = true
         rejectsSkipThrough = rejectsWrittenThrough
-        var validator = RowValidator(kind: input.kind, file: input.path, defaults: defaults)
+        let validator = RowValidator(kind: input.kind, file: input.path, defaults: defaults)
         var row = RawRow()
         var rowProblems: [IngestError] = []
         switch input.format {

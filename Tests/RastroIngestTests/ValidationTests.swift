@@ -11,7 +11,7 @@ import Testing
         var reader = try CSVReader(path: path)
         var raw = RawRow()
         _ = try reader.next(into: &raw)
-        var validator = RowValidator(kind: kind, file: "f.csv", defaults: .init(tlp: .amber, originator: "MX-TEST"))
+        let validator = RowValidator(kind: kind, file: "f.csv", defaults: .init(tlp: .amber, originator: "MX-TEST"))
         try validator.bind(header: (0..<raw.count).map { raw.string($0) }, complete: true)
         _ = try reader.next(into: &raw)
         var problems: [IngestError] = []
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func missingRequiredColumnRejectsTheFileBeforeAnyRow() throws {
-        var validator = RowValidator(kind: .consignments, file: "c.csv", defaults: .init(tlp: .amber, originator: "MX"))
+        let validator = RowValidator(kind: .consignments, file: "c.csv", defaults: .init(tlp: .amber, originator: "MX"))
         let error = try #require(throws: IngestError.self) {
             try validator.bind(header: ["consignment_id", "arrival_date", "port_locode", "quantity_kg", "importer_name"], complete: true)
         }
@@ -95,7 +95,7 @@ import Testing
         var reader = try CSVReader(path: path)
         var raw = RawRow()
         _ = try reader.next(into: &raw)
-        var validator = RowValidator(kind: .consignments, file: path, defaults: .init(tlp: .amber, originator: "LOCAL"))
+        let validator = RowValidator(kind: .consignments, file: path, defaults: .init(tlp: .amber, originator: "LOCAL"))
         try validator.bind(header: (0..<raw.count).map { raw.string($0) }, complete: true)
         _ = try reader.next(into: &raw)
         var problems: [IngestError] = []
@@ -117,7 +117,7 @@ import Testing
         var reader = try CSVReader(path: path)
         var raw = RawRow()
         _ = try reader.next(into: &raw)
-        var validator = RowValidator(kind: .trackPoints, file: path, defaults: .init(tlp: .amber, originator: "LOCAL"))
+        let validator = RowValidator(kind: .trackPoints, file: path, defaults: .init(tlp: .amber, originator: "LOCAL"))
         try validator.bind(header: (0..<raw.count).map { raw.string($0) }, complete: true)
         _ = try reader.next(into: &raw)
         var problems: [IngestError] = []

@@ -16,6 +16,9 @@
 #   PG_PORT=54340       port of the throw-away PostgreSQL cluster (scripts/pg.sh)
 #   SCRATCH=<repo>/.build-bench   swift build --scratch-path (kept apart from the default .build)
 #   KEEP_DBS=1          keep the last run's databases in BENCH_DIR
+#   PEER_INDEX=auto     the peer's secondary index on (source): auto = only when rastro's own
+#                       track_points table has a secondary index (read from the store rastro
+#                       creates), yes, or no
 #
 # Every timed run uses a fresh database: the SQLite files are deleted (with -wal/-shm), PostgreSQL
 # gets a new schema per run (dropped afterwards). Only `rastro ingest` is timed, not `rastro init`;
@@ -30,7 +33,8 @@ PG_PORT=${PG_PORT:-54340}
 KEEP_DBS=${KEEP_DBS:-0}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SCRATCH=${SCRATCH:-$REPO/.build-bench}
-RASTRO=$SCRATCH/release/rastro
+BUILT_RASTRO=$SCRATCH/release/rastro
+PEER_INDEX=${PEER_INDEX:-auto}
 GEN=$REPO/scripts/bench/gen_track_points.py
 HEADER='vehicle_id,recorded_at,lat,lon,source,speed_kmh'
 
@@ -59,7 +63,7 @@ cleanup() {
   if [[ $KEEP_DBS != 1 ]]; then
     rm -f "$BENCH_DIR"/rastro.db{,-wal,-shm} "$BENCH_DIR"/peer.db{,-wal,-shm} "$BENCH_DIR"/small/rastro.db{,-wal,-shm}
   fi
-  rm -f "$BENCH_DIR"/time.*
+  rm -f "$BENCH_DIR"/time.* "$BENCH_DIR"/rastro
   exit "$rc"
 }
 trap cleanup EXIT
@@ -76,7 +80,17 @@ command -v python3 >/dev/null || die "python3 is not installed"
 
 log "building rastro (release) in $SCRATCH"
 (cd "$REPO" && swift build -c release --product rastro --scratch-path "$SCRATCH" >&2) || die "swift build failed"
-[[ -x $RASTRO ]] || die "no rastro binary at $RASTRO"
+[[ -x $BUILT_RASTRO ]] || die "no rastro binary at $BUILT_RASTRO"
+# Time a private copy, so that a rebuild of the scratch folder during the benchmark cannot swap it.
+RASTRO=$BENCH_DIR/rastro
+cp "$BUILT_RASTRO" "$RASTRO"
+REV=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n $(git -C "$REPO" status --porcelain --untracked-files=no -- Sources Package.swift 2>/dev/null) ]]; then
+  REV="$REV + uncommitted changes in Sources"
+fi
+RASTRO_PRAGMAS=$(grep -ho 'PRAGMA [A-Za-z_]*=[^";]*' "$REPO/Sources/RastroStore/SQLite/SQLiteDatabase.swift" | paste -sd, - | sed 's/,/, /g' || true)
+log "rastro binary: $BUILT_RASTRO (built from $REV), copied to $RASTRO"
+[[ $PEER_INDEX =~ ^(auto|yes|no)$ ]] || die "PEER_INDEX must be auto, yes or no"
 
 # ---- the files ---------------------------------------------------------------------------------
 ensure_csv() { # ensure_csv PATH ROWS: (re)generates PATH unless it has the header and ROWS data rows
@@ -101,14 +115,31 @@ timed() {
   local tf rc=0
   tf=$(mktemp "$BENCH_DIR/time.XXXXXX")
   sync
-  /usr/bin/time -f '%e %M' -o "$tf" "$@" < "${T_STDIN:-/dev/null}" > "$out" 2>&1 || rc=$?
+  local before=$CONTENDED
+  busy_check
+  /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" < "${T_STDIN:-/dev/null}" > "$out" 2>&1 || rc=$?
+  busy_check
+  (( CONTENDED > before )) && CONTENDED=$(( before + 1 ))
   if (( rc != 0 )); then
     echo "---- $out" >&2; tail -n 40 "$out" >&2
     die "exit code $rc from: $*"
   fi
-  read -r T_SEC T_KB < <(tail -n 1 "$tf")
+  read -r T_SEC T_KB T_USR T_SYS < <(tail -n 1 "$tf")
+  echo "time: ${T_SEC}s wall, ${T_USR}s user, ${T_SYS}s sys, ${T_KB} KiB peak RSS" >> "$out"
   rm -f "$tf"
   [[ $T_SEC =~ ^[0-9.]+$ && $T_KB =~ ^[0-9]+$ ]] || die "cannot read /usr/bin/time output for: $*"
+}
+
+# busy_check: notes other heavy work (compilers, other rastro or benchmark processes) running now;
+# the machine has few cores, so such work skews the timings. Counted in CONTENDED, shown in the results.
+CONTENDED=0
+busy_check() {
+  local others
+  others=$(ps -eo pid=,pcpu=,comm= | awk -v me=$$ '$3 ~ /^(swift-frontend|swift-build|swiftc|clang|ld|rastro|sqlite3|psql)$/ && $1 != me { printf "%s(%s) ", $3, $1 }')
+  if [[ -n $others ]]; then
+    CONTENDED=$(( CONTENDED + 1 ))
+    log "  WARNING: other work running during this timed run: $others(load $(cut -d' ' -f1-3 /proc/loadavg))"
+  fi
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -123,7 +154,7 @@ sqlite_rm() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
 
 # The peer's table: the file's columns, PRIMARY KEY (vehicle_id, recorded_at) standing in for
 # rastro's (record_id, version), and an index on (source) standing in for rastro's marking index.
-peer_ddl() { # peer_ddl SCHEMA_PREFIX (e.g. "" or "peer_r1.")
+peer_ddl() { # peer_ddl SCHEMA_PREFIX (e.g. "" or "peer_r1.") WITH_INDEX(1|0)
   cat <<SQL
 CREATE TABLE ${1}track_points (
     vehicle_id TEXT NOT NULL,
@@ -134,8 +165,14 @@ CREATE TABLE ${1}track_points (
     speed_kmh DOUBLE PRECISION,
     PRIMARY KEY (vehicle_id, recorded_at)
 );
-CREATE INDEX track_points_source ON ${1}track_points (source);
 SQL
+  if [[ $2 == 1 ]]; then echo "CREATE INDEX track_points_source ON ${1}track_points (source);"; fi
+}
+peer_index_for() { # peer_index_for SECONDARY_INDEX_COUNT_IN_RASTRO → 1|0
+  case $PEER_INDEX in yes) echo 1 ;; no) echo 0 ;; *) if (( $1 > 0 )); then echo 1; else echo 0; fi ;; esac
+}
+peer_shape() { # peer_shape WITH_INDEX
+  if [[ $1 == 1 ]]; then echo "PRIMARY KEY (vehicle_id, recorded_at); INDEX (source)"; else echo "PRIMARY KEY (vehicle_id, recorded_at); no other index"; fi
 }
 
 # ---- SQLite ------------------------------------------------------------------------------------
@@ -147,6 +184,16 @@ for (( r = 1; r <= RUNS; r++ )); do
   sqlite_rm "$R_DB"
   "$RASTRO" init --database "sqlite:$R_DB" > "$BENCH_DIR/logs/sqlite-rastro-init-$r.log" 2>&1 \
     || { cat "$BENCH_DIR/logs/sqlite-rastro-init-$r.log" >&2; die "rastro init --database sqlite:$R_DB failed"; }
+  if (( r == 1 )); then
+    # What rastro's table really looks like (read from the store it just created).
+    S_COLS=$(sqlite3 "$R_DB" "SELECT group_concat(name, ', ') FROM pragma_table_info('track_points')")
+    S_PK=$(sqlite3 "$R_DB" "SELECT group_concat(name, ', ') FROM (SELECT name FROM pragma_table_info('track_points') WHERE pk > 0 ORDER BY pk)")
+    S_IDX=$(sqlite3 "$R_DB" "SELECT group_concat(il.name || ' (' || (SELECT group_concat(name, ', ') FROM pragma_index_info(il.name)) || ')', '; ') FROM pragma_index_list('track_points') il WHERE il.origin = 'c'")
+    S_IDX_N=$(sqlite3 "$R_DB" "SELECT count(*) FROM pragma_index_list('track_points') WHERE origin = 'c'")
+    S_PEER_IDX=$(peer_index_for "$S_IDX_N")
+    [[ -n $S_COLS ]] || die "rastro init created no track_points table in $R_DB"
+    log "rastro's SQLite track_points: PRIMARY KEY ($S_PK); secondary indexes: ${S_IDX:-none} → peer: $(peer_shape "$S_PEER_IDX")"
+  fi
   log "SQLite run $r/$RUNS: rastro ingest"
   pushd "$BENCH_DIR" >/dev/null
   timed "$BENCH_DIR/logs/sqlite-rastro-$r.log" "$RASTRO" ingest "$CSV" --database "sqlite:$R_DB"
@@ -158,7 +205,7 @@ for (( r = 1; r <= RUNS; r++ )); do
 
   # peer: sqlite3 .import
   sqlite_rm "$P_DB"
-  { echo 'PRAGMA journal_mode=WAL;'; peer_ddl ""; } | sqlite3 -bail "$P_DB" > /dev/null || die "creating $P_DB failed"
+  { echo 'PRAGMA journal_mode=WAL;'; peer_ddl "" "$S_PEER_IDX"; } | sqlite3 -bail "$P_DB" > /dev/null || die "creating $P_DB failed"
   printf 'PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\n.import --csv --skip 1 %s track_points\n' "$CSV" > "$BENCH_DIR/peer-import.sql"
   log "SQLite run $r/$RUNS: sqlite3 .import"
   T_STDIN=$BENCH_DIR/peer-import.sql timed "$BENCH_DIR/logs/sqlite-peer-$r.log" sqlite3 -bail "$P_DB"
@@ -195,7 +242,7 @@ if [[ $SKIP_PG != 1 ]]; then
   PG_URL=$("$REPO/scripts/pg.sh" start "$PG_DIR" "$PG_PORT") || die "scripts/pg.sh start failed"
   PG_URL=$(tail -n 1 <<<"$PG_URL")
   command -v psql >/dev/null || die "psql is not installed"
-  psql_q() { psql "$PG_URL" -X -q -v ON_ERROR_STOP=1 -tA "$@"; }
+  psql_q() { PGOPTIONS="-c client_min_messages=warning" psql "$PG_URL" -X -q -v ON_ERROR_STOP=1 -tA "$@"; }
   PG_SERVER_VERSION=$(psql_q -c 'SHOW server_version')
   for (( r = 1; r <= RUNS; r++ )); do
     rs=bench_r$r ps=peer_r$r
@@ -204,6 +251,12 @@ if [[ $SKIP_PG != 1 ]]; then
     # rastro
     "$RASTRO" init --database "$PG_URL?schema=$rs" > "$BENCH_DIR/logs/pg-rastro-init-$r.log" 2>&1 \
       || { cat "$BENCH_DIR/logs/pg-rastro-init-$r.log" >&2; die "rastro init --database $PG_URL?schema=$rs failed"; }
+    if (( r == 1 )); then
+      P_IDX=$(psql_q -c "SELECT string_agg(indexname || ' (' || substring(indexdef from '\((.*)\)') || ')', '; ' ORDER BY indexname) FROM pg_indexes WHERE schemaname = '$rs' AND tablename = 'track_points' AND indexname <> 'track_points_pkey'")
+      P_IDX_N=$(psql_q -c "SELECT count(*) FROM pg_indexes WHERE schemaname = '$rs' AND tablename = 'track_points' AND indexname <> 'track_points_pkey'")
+      P_PEER_IDX=$(peer_index_for "$P_IDX_N")
+      log "rastro's PostgreSQL track_points secondary indexes: ${P_IDX:-none} → peer: $(peer_shape "$P_PEER_IDX")"
+    fi
     psql_q -c 'CHECKPOINT' > /dev/null
     log "PostgreSQL run $r/$RUNS: rastro ingest"
     pushd "$BENCH_DIR" >/dev/null
@@ -215,7 +268,7 @@ if [[ $SKIP_PG != 1 ]]; then
     psql_q -c "DROP SCHEMA $rs CASCADE" > /dev/null
 
     # peer: psql \copy
-    { echo "CREATE SCHEMA $ps;"; peer_ddl "$ps."; } | psql_q > /dev/null || die "creating $ps.track_points failed"
+    { echo "CREATE SCHEMA $ps;"; peer_ddl "$ps." "$P_PEER_IDX"; } | psql_q > /dev/null || die "creating $ps.track_points failed"
     psql_q -c 'CHECKPOINT' > /dev/null
     log "PostgreSQL run $r/$RUNS: psql \\copy"
     timed "$BENCH_DIR/logs/pg-peer-$r.log" psql "$PG_URL" -X -v ON_ERROR_STOP=1 \
@@ -245,12 +298,14 @@ row() { # row LABEL rastro_sec peer_sec rastro_kb peer_kb
   echo "runs (s): SQLite rastro ${S_RT[*]} | sqlite3 ${S_PT[*]}$([[ $SKIP_PG != 1 ]] && echo " | PostgreSQL rastro ${P_RT[*]} | psql ${P_PT[*]}")"
   echo "ratio = rastro rows/s ÷ peer rows/s; peak MiB = max RSS over the runs (/usr/bin/time %M) of the client"
   echo "process only (for PostgreSQL the server's memory is not included); targets: SQLite ≥ 1.5, PostgreSQL ≥ 0.85."
-  echo "tables: rastro track_points = record_id, version, is_current, is_deleted, content_hash, tlp, releasable_to,"
-  echo "  originator, file_id, line, attributes + the 6 file columns; PRIMARY KEY (record_id, version),"
-  echo "  INDEX (is_current, originator, tlp); plus rows in loads/load_files; every row validated and hashed."
-  echo "  peer track_points = vehicle_id, recorded_at, lat, lon, source, speed_kmh only; PRIMARY KEY"
-  echo "  (vehicle_id, recorded_at), INDEX (source); no validation. sqlite3: journal_mode=WAL, synchronous=NORMAL"
-  echo "  (rastro also sets cache_size=-65536, temp_store=MEMORY). psql \\copy: FORMAT csv, HEADER true."
+  echo "tables (as created): rastro track_points (SQLite) = $S_COLS;"
+  echo "  PRIMARY KEY ($S_PK); secondary indexes: ${S_IDX:-none}$([[ $SKIP_PG != 1 ]] && echo "; PostgreSQL: ${P_IDX:-none}")."
+  echo "  rastro also validates and hashes every row, derives record_id = vehicle_id@recorded_at, stamps the"
+  echo "  marking (tlp, releasable_to, originator) and provenance (file_id, line), and writes loads/load_files rows."
+  echo "  peer track_points = vehicle_id, recorded_at, lat, lon, source, speed_kmh only; SQLite: $(peer_shape "$S_PEER_IDX")$([[ $SKIP_PG != 1 ]] && echo "; PostgreSQL: $(peer_shape "$P_PEER_IDX")");"
+  echo "  no validation. sqlite3 .import: journal_mode=WAL, synchronous=NORMAL, otherwise defaults, one transaction"
+  echo "  (rastro's connection: $RASTRO_PRAGMAS). psql \\copy: FORMAT csv, HEADER true, one transaction."
+  echo "rastro built from $REV; timed runs with other heavy work seen running: $CONTENDED"
   echo "sqlite3 $(sqlite3 --version | cut -d' ' -f1)$([[ $SKIP_PG != 1 ]] && echo ", PostgreSQL server $PG_SERVER_VERSION (scripts/pg.sh, fsync=on)")"
 } | tee "$RESULTS"
 log "results written to $RESULTS"

@@ -2,7 +2,7 @@ import RastroModel
 
 /// Validates rows of one file against its kind's schema and builds `Record`s. Knows which column
 /// feeds which field, marking, or extra attribute.
-struct RowValidator {
+final class RowValidator {
     /// Marking values used when a row has no marking columns.
     struct Defaults {
         var tlp: TLP
@@ -33,12 +33,15 @@ struct RowValidator {
     private let chemicalIndexes: (cas: Int, name: Int)?
     /// Chemical resolutions already made in this file, keyed by CAS and name.
     private let chemicalCache = ChemicalCache()
+    /// The marking of rows without marking columns, built once.
+    private let defaultMarking: Marking
 
     init(kind: Kind, file: String, defaults: Defaults, catalog: ChemicalCatalog = .shipped, countries: Countries = .shipped) {
         schema = kind.schema
         self.file = file
         self.defaults = defaults
         parser = CellParser(catalog: catalog, countries: countries)
+        defaultMarking = Marking(tlp: defaults.tlp, releasableTo: defaults.releasableTo, originator: defaults.originator)
         idIndexes = kind.schema.idIndexes
         let schema = kind.schema
         oneOfIndexes = schema.oneOf.map { group in (group, group.compactMap(schema.index(of:))) }
@@ -56,7 +59,7 @@ struct RowValidator {
 
     /// Maps header names (case-insensitive, trimmed) to fields. With `complete`, checks that the
     /// required columns are there (CSV headers; NDJSON rows are checked per row instead).
-    mutating func bind(header names: [String], complete: Bool) throws(IngestError) {
+    func bind(header names: [String], complete: Bool) throws(IngestError) {
         var seen = Set<String>()
         header = names.map { $0.trimmingWhitespace().lowercased() }
         targets = []
@@ -102,6 +105,7 @@ struct RowValidator {
         var tlp = defaults.tlp
         var releasable = defaults.releasableTo
         var originator = defaults.originator
+        var marked = false
         row.storage.withUnsafeBufferPointer { storage in
             for (column, target) in targets.enumerated() where row.present[column] {
                 let range = row.range(column)
@@ -118,12 +122,15 @@ struct RowValidator {
                     case .failure(let reason): fail(field.name, reason)
                     }
                 case .tlp:
+                    marked = true
                     if let text = CellParser.utf8(bytes), let level = TLP(parsing: text) { tlp = level } else { fail("tlp", .tlp) }
                 case .releasableTo:
+                    marked = true
                     let text = CellParser.utf8(bytes) ?? ""
                     let tokens = text.split(separator: ";").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
                     if tokens.allSatisfy(Marking.isValidParty) { releasable = tokens } else { fail("releasable_to", .party) }
                 case .originator:
+                    marked = true
                     if let text = CellParser.utf8(bytes), Marking.isValidParty(text) { originator = text } else { fail("originator", .party) }
                 case .attribute(let name):
                     if let text = CellParser.utf8(bytes) {
@@ -145,14 +152,15 @@ struct RowValidator {
         // Rules across fields only make sense once every field is valid on its own.
         if problems.count == before { crossFieldChecks(values, fail: fail) }
         guard problems.count == before else { return nil }
-        let id = idIndexes.count == 1 ? values[idIndexes[0]].display : idIndexes.map { values[$0].display }.joined(separator: "@")
+        var id = values[idIndexes[0]].display
+        for index in idIndexes.dropFirst() { id += "@" + values[index].display }
         attributes.sort { $0.name < $1.name }
         var chemicalRef: String?
         if let (cas, name) = chemicalIndexes {
             chemicalRef = chemicalCache.resolve(cas: values[cas].text, name: values[name].text, catalog: parser.catalog)
         }
         return Record(kind: schema.kind, id: id, values: values, attributes: attributes,
-                      marking: Marking(tlp: tlp, releasableTo: releasable, originator: originator),
+                      marking: marked ? Marking(tlp: tlp, releasableTo: releasable, originator: originator) : defaultMarking,
                       chemicalRef: chemicalRef, line: row.line)
     }
 

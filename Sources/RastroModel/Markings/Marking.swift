@@ -8,7 +8,8 @@ public struct Marking: Sendable, Hashable, Codable {
 
     public init(tlp: TLP, releasableTo: some Sequence<String> = [], originator: String) {
         self.tlp = tlp
-        self.releasableTo = Set(releasableTo.map { $0.uppercased() }).sorted()
+        let parties = releasableTo.map { $0.uppercased() }
+        self.releasableTo = parties.count < 2 ? parties : Set(parties).sorted()
         self.originator = originator
     }
 

@@ -97,25 +97,31 @@ public enum Timestamp {
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let rest = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = civilFromDays(days)
-        var out = [UInt8]()
-        out.reserveCapacity(21 + fraction.count)
-        append(&out, year, 4); out.append(0x2D); append(&out, month, 2); out.append(0x2D); append(&out, day, 2)
-        out.append(0x54)
-        append(&out, rest / 3600, 2); out.append(0x3A); append(&out, rest / 60 % 60, 2); out.append(0x3A)
-        append(&out, rest % 60, 2)
-        if !fraction.isEmpty { out.append(0x2E); out.append(contentsOf: fraction) }
-        out.append(0x5A)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func append(_ out: inout [UInt8], _ value: Int, _ width: Int) {
-        var digits = [UInt8](repeating: 0x30, count: width)
-        var value = value
-        for index in stride(from: width - 1, through: 0, by: -1) {
-            digits[index] = UInt8(0x30 + value % 10)
-            value /= 10
+        let length = 20 + (fraction.isEmpty ? 0 : fraction.count + 1)
+        return String(unsafeUninitializedCapacity: length) { out in
+            func put(_ value: Int, _ width: Int, at start: Int) {
+                var value = value
+                for index in stride(from: start + width - 1, through: start, by: -1) {
+                    out[index] = UInt8(0x30 + value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0); out[4] = 0x2D; put(month, 2, at: 5); out[7] = 0x2D; put(day, 2, at: 8)
+            out[10] = 0x54
+            put(rest / 3600, 2, at: 11); out[13] = 0x3A; put(rest / 60 % 60, 2, at: 14); out[16] = 0x3A
+            put(rest % 60, 2, at: 17)
+            var position = 19
+            if !fraction.isEmpty {
+                out[position] = 0x2E
+                position += 1
+                for digit in fraction {
+                    out[position] = digit
+                    position += 1
+                }
+            }
+            out[position] = 0x5A
+            return position + 1
         }
-        out.append(contentsOf: digits)
     }
 
     private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> Int? {

@@ -31,7 +31,14 @@ final class SQLiteLoad: LoadTransaction {
         try database.run("SAVEPOINT rastro_file")
         do {
             let sink = try Sink(database: database, kind: file.kind, fileID: fileID)
-            let decision = try await produce(sink)
+            let decision: FileDecision
+            do {
+                decision = try await produce(sink)
+            } catch {
+                sink.abandon()
+                throw error
+            }
+            if decision.keep { try sink.finish() } else { sink.abandon() }
             var counts = sink.counts
             counts.rowsRead = decision.rowsRead
             counts.rejected = decision.rejected
@@ -69,48 +76,108 @@ final class SQLiteLoad: LoadTransaction {
         finished = true
     }
 
-    /// Writes one file's records with reused statements.
-    final class Sink: RecordSink {
+    /// Writes one file's records on a second thread, so that reading and validating the file
+    /// (this thread) overlaps with SQLite's work (the writer thread): rows are buffered and inserted `batchSize` at a time as version 1
+    /// with one reused multi-row statement (`ON CONFLICT DO NOTHING`). When a batch inserts fewer
+    /// rows than it holds, each of its rows is settled in file order against its current version.
+    final class Sink: RecordSink, @unchecked Sendable {
+        static let batchSize = 64
+        private let batchInsert: SQLiteStatement
         private let insert: SQLiteStatement
         private let current: SQLiteStatement
         private let retire: SQLiteStatement
         private let database: SQLiteDatabase
         private let fileID: Int64
         private let hasChemical: Bool
-        private let versionIndex: Int32
+        private let columnCount: Int32
+        private var pending: [Record] = []
+        private var writer: BatchWriter!
+        /// Written by the writer thread; read after `finish`.
         var counts = FileCounts()
 
         init(database: SQLiteDatabase, kind: Kind, fileID: Int64) throws {
             self.database = database
             self.fileID = fileID
             let columns = KindTable.dataColumns(kind) + ["version", "is_current"]
-            let placeholders = Array(repeating: "?", count: columns.count - 1).joined(separator: ", ")
-            insert = try database.prepare("""
-                INSERT INTO \(kind.table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders), 1) \
-                ON CONFLICT (record_id, version) DO NOTHING
-                """)
-            current = try database.prepare("SELECT version, content_hash FROM \(kind.table) WHERE record_id = ? AND is_current = 1")
+            let row = "(" + Array(repeating: "?", count: columns.count - 2).joined(separator: ", ") + ", ?, 1)"
+            let head = "INSERT INTO \(kind.table) (\(columns.joined(separator: ", "))) VALUES "
+            let tail = " ON CONFLICT (record_id, version) DO NOTHING"
+            batchInsert = try database.prepare(head + Array(repeating: row, count: Self.batchSize).joined(separator: ", ") + tail)
+            insert = try database.prepare(head + row + tail)
+            current = try database.prepare(
+                "SELECT version, content_hash, file_id, line FROM \(kind.table) WHERE record_id = ? AND is_current = 1")
             retire = try database.prepare("UPDATE \(kind.table) SET is_current = 0 WHERE record_id = ? AND version = ?")
             hasChemical = kind.schema.hasChemical
-            versionIndex = Int32(columns.count - 1)
+            columnCount = Int32(columns.count - 1)
+            pending.reserveCapacity(Self.batchSize)
+            writer = BatchWriter { [unowned self] batch in try self.write(batch: batch) }
         }
 
         func write(_ record: Record) async throws {
+            pending.append(record)
+            if pending.count == Self.batchSize {
+                try writer.submit(pending)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+
+        /// Writes what is buffered and waits for the writer thread; the load calls it once the
+        /// file has been read.
+        func finish() throws {
+            if !pending.isEmpty { try writer.submit(pending) }
+            pending.removeAll()
+            try writer.finish()
+        }
+
+        /// Stops the writer thread without writing what is left (the file is being discarded).
+        func abandon() {
+            writer.abandon()
+        }
+
+        /// Runs on the writer thread: one batch, in file order.
+        fileprivate func write(batch: [Record]) throws {
+            if batch.count == Self.batchSize {
+                batchInsert.reset()
+                for (position, record) in batch.enumerated() {
+                    bind(record, hash: record.contentHash, version: 1, to: batchInsert, offset: Int32(position) * columnCount)
+                }
+                try batchInsert.step()
+                if database.changes == batch.count {
+                    counts.inserted += batch.count
+                    return
+                }
+                for record in batch { try settle(record, batchInserted: true) }
+            } else {
+                for record in batch { try settle(record, batchInserted: false) }
+            }
+        }
+
+        /// Applies the versioning rule to one row. After a batch, a current version written by this
+        /// very row (same file and line) means the row was new.
+        private func settle(_ record: Record, batchInserted: Bool) throws {
             let hash = record.contentHash
-            try bindAndInsert(record, hash: hash, version: 1)
-            if database.changes == 1 {
-                counts.inserted += 1
-                return
+            if !batchInserted {
+                insert.reset()
+                bind(record, hash: hash, version: 1, to: insert, offset: 0)
+                try insert.step()
+                if database.changes == 1 {
+                    counts.inserted += 1
+                    return
+                }
             }
             current.reset()
             _ = current.bindText(record.id, at: 1)
             guard try current.step() else {
-                // Version 1 exists but no version is current: the record was deleted; it comes back.
                 throw StoreError(.conflict, "\(record.kind.rawValue) has no current version for a known id")
             }
             let version = current.int64(0)
             let currentHash = current.int64(1)
+            let writtenByThisRow = current.int64(2) == fileID && current.int64(3) == Int64(record.line)
             current.reset()
+            if writtenByThisRow {
+                counts.inserted += 1
+                return
+            }
             if currentHash == hash {
                 counts.unchanged += 1
                 return
@@ -119,23 +186,27 @@ final class SQLiteLoad: LoadTransaction {
             _ = retire.bindText(record.id, at: 1)
             retire.bindInt(version, at: 2)
             try retire.step()
-            try bindAndInsert(record, hash: hash, version: version + 1)
+            insert.reset()
+            bind(record, hash: hash, version: version + 1, to: insert, offset: 0)
+            try insert.step()
             guard database.changes == 1 else { throw StoreError(.conflict, "a new version could not be written") }
             counts.versioned += 1
         }
 
-        private func bindAndInsert(_ record: Record, hash: Int64, version: Int64) throws {
-            let statement = insert
-            statement.reset()
-            _ = statement.bindText(record.id, at: 1)
-            statement.bindInt(hash, at: 2)
-            _ = statement.bindText(record.marking.tlp.rawValue, at: 3)
-            _ = statement.bindText(record.marking.releasableToStored, at: 4)
-            _ = statement.bindText(record.marking.originator, at: 5)
-            statement.bindInt(fileID, at: 6)
-            statement.bindInt(Int64(record.line), at: 7)
-            if let attributes = record.attributesJSON { _ = statement.bindText(attributes, at: 8) } else { statement.bindNull(at: 8) }
-            var index: Int32 = 9
+        private func bind(_ record: Record, hash: Int64, version: Int64, to statement: SQLiteStatement, offset: Int32) {
+            _ = statement.bindText(record.id, at: offset + 1)
+            statement.bindInt(hash, at: offset + 2)
+            _ = statement.bindText(record.marking.tlp.rawValue, at: offset + 3)
+            _ = statement.bindText(record.marking.releasableToStored, at: offset + 4)
+            _ = statement.bindText(record.marking.originator, at: offset + 5)
+            statement.bindInt(fileID, at: offset + 6)
+            statement.bindInt(Int64(record.line), at: offset + 7)
+            if let attributes = record.attributesJSON {
+                _ = statement.bindText(attributes, at: offset + 8)
+            } else {
+                statement.bindNull(at: offset + 8)
+            }
+            var index = offset + 9
             for value in record.values {
                 switch value {
                 case .null: statement.bindNull(at: index)
@@ -146,9 +217,9 @@ final class SQLiteLoad: LoadTransaction {
             }
             if hasChemical {
                 if let reference = record.chemicalRef { _ = statement.bindText(reference, at: index) } else { statement.bindNull(at: index) }
+                index += 1
             }
-            statement.bindInt(version, at: versionIndex)
-            try statement.step()
+            statement.bindInt(version, at: index)
         }
     }
 }

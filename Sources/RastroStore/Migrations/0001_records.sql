@@ -58,7 +58,6 @@ CREATE TABLE organizations (
     email TEXT,
     PRIMARY KEY (record_id, version)
 );
-CREATE INDEX organizations_current ON organizations (is_current, originator, tlp);
 
 CREATE TABLE consignments (
     record_id TEXT NOT NULL,
@@ -93,7 +92,6 @@ CREATE TABLE consignments (
     chemical_ref TEXT,
     PRIMARY KEY (record_id, version)
 );
-CREATE INDEX consignments_current ON consignments (is_current, originator, tlp);
 
 CREATE TABLE transfers (
     record_id TEXT NOT NULL,
@@ -122,7 +120,6 @@ CREATE TABLE transfers (
     chemical_ref TEXT,
     PRIMARY KEY (record_id, version)
 );
-CREATE INDEX transfers_current ON transfers (is_current, originator, tlp);
 
 CREATE TABLE legs (
     record_id TEXT NOT NULL,
@@ -149,7 +146,6 @@ CREATE TABLE legs (
     consignment_id TEXT,
     PRIMARY KEY (record_id, version)
 );
-CREATE INDEX legs_current ON legs (is_current, originator, tlp);
 
 CREATE TABLE track_points (
     record_id TEXT NOT NULL,
@@ -171,7 +167,6 @@ CREATE TABLE track_points (
     speed_kmh DOUBLE PRECISION,
     PRIMARY KEY (record_id, version)
 );
-CREATE INDEX track_points_current ON track_points (is_current, originator, tlp);
 
 CREATE TABLE usage_reports (
     record_id TEXT NOT NULL,
@@ -198,7 +193,6 @@ CREATE TABLE usage_reports (
     chemical_ref TEXT,
     PRIMARY KEY (record_id, version)
 );
-CREATE INDEX usage_reports_current ON usage_reports (is_current, originator, tlp);
 
 CREATE TABLE observations (
     record_id TEXT NOT NULL,
@@ -223,7 +217,6 @@ CREATE TABLE observations (
     vehicle_id TEXT,
     PRIMARY KEY (record_id, version)
 );
-CREATE INDEX observations_current ON observations (is_current, originator, tlp);
 
 CREATE TABLE incidents (
     record_id TEXT NOT NULL,
@@ -252,4 +245,3 @@ CREATE TABLE incidents (
     chemical_ref TEXT,
     PRIMARY KEY (record_id, version)
 );
-CREATE INDEX incidents_current ON incidents (is_current, originator, tlp);

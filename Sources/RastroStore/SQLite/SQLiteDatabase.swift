@@ -2,7 +2,7 @@ import CSQLite
 import Foundation
 
 /// A connection to an SQLite file through the system library's C API: prepared statements with raw
-/// binds, WAL journal. All calls are serialized by a lock; the connection is not shared across
+/// binds, WAL journal. All calls are serialized by our own lock (SQLite's own mutex is off); the connection is not shared across
 /// processes except through SQLite's own file locking.
 final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     let dialect = SQLDialect.sqlite
@@ -15,7 +15,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         self.path = path
         self.trace = trace
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &db, flags, nil)
         guard status == SQLITE_OK, let db else {
             let detail = db.map { String(cString: sqlite3_errmsg($0)) }
