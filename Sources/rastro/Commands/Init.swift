@@ -39,9 +39,14 @@ struct Init: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await store.open()
-        defer { Task { await store.close() } }
         let settings = NodeSettings(organization: organization, country: country, defaultTLP: TLP(parsing: defaultTLP)!)
-        try await store.initialize(settings)
+        do {
+            try await store.initialize(settings)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
         print("initialized \(store.url) for \(settings.organization) (\(settings.country)), default \(settings.defaultTLP.label)")
     }
 }
