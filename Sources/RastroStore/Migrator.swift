@@ -30,6 +30,12 @@ struct Migrator {
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 
+    /// Uncomments `/*sqlite: …*/` clauses for SQLite; PostgreSQL keeps them as comments.
+    static func adapt(_ statement: String, to dialect: SQLDialect) -> String {
+        guard dialect == .sqlite else { return statement }
+        return statement.replacingOccurrences(of: #"/\*sqlite:\s*(.*?)\*/"#, with: "$1", options: .regularExpression)
+    }
+
     static func migrate(_ connection: any SQLConnection) async throws {
         try await connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
         let applied = Set(try await connection.query("SELECT version FROM schema_migrations", []).compactMap { $0["version"].integer })
@@ -40,7 +46,7 @@ struct Migrator {
         for migration in known where !applied.contains(Int64(migration.version)) {
             try await connection.execute("BEGIN")
             do {
-                for statement in statements(migration.sql) { try await connection.execute(statement) }
+                for statement in statements(migration.sql) { try await connection.execute(adapt(statement, to: connection.dialect)) }
                 try await connection.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                                              [.integer(Int64(migration.version)), .text(migration.name)])
                 try await connection.execute("COMMIT")

@@ -130,12 +130,14 @@ timed() {
   [[ $T_SEC =~ ^[0-9.]+$ && $T_KB =~ ^[0-9]+$ ]] || die "cannot read /usr/bin/time output for: $*"
 }
 
-# busy_check: notes other heavy work (compilers, other rastro or benchmark processes) running now;
+# busy_check: notes other heavy work (compilers, profilers, other rastro/sqlite3/psql, busy processes) running now;
 # the machine has few cores, so such work skews the timings. Counted in CONTENDED, shown in the results.
 CONTENDED=0
 busy_check() {
   local others
-  others=$(ps -eo pid=,pcpu=,comm= | awk -v me=$$ '$3 ~ /^(swift-frontend|swift-build|swiftc|clang|ld|rastro|sqlite3|psql)$/ && $1 != me { printf "%s(%s) ", $3, $1 }')
+  others=$(ps -eo pid=,pcpu=,comm= | awk -v me=$$ '$1 != me && $3 !~ /^(ps|awk|bash)$/ &&
+    ($3 ~ /^(swift-frontend|swift-build|swiftc|clang|ld|rastro|sqlite3|psql|valgrind|perf|python3?)/ || $3 ~ /grind/ || $2 >= 30) {
+      printf "%s(%s) ", $3, $1 }')
   if [[ -n $others ]]; then
     CONTENDED=$(( CONTENDED + 1 ))
     log "  WARNING: other work running during this timed run: $others(load $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -1,5 +1,7 @@
 -- 0001: the node's settings, loads and one versioned table per kind of data contract v1.
--- Portable SQL: the same text runs on SQLite and PostgreSQL. Append-only: never edit once shipped.
+-- Portable SQL: the same text runs on SQLite and PostgreSQL. A comment /*sqlite: …*/ holds a clause
+-- that only SQLite gets (WITHOUT ROWID: the versions live in the primary key's b-tree, one b-tree
+-- per table instead of two). Append-only: never edit once shipped.
 
 CREATE TABLE node_settings (
     key TEXT PRIMARY KEY,
@@ -57,7 +59,7 @@ CREATE TABLE organizations (
     phone TEXT,
     email TEXT,
     PRIMARY KEY (record_id, version)
-);
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE consignments (
     record_id TEXT NOT NULL,
@@ -91,7 +93,7 @@ CREATE TABLE consignments (
     pen_reference TEXT,
     chemical_ref TEXT,
     PRIMARY KEY (record_id, version)
-);
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE transfers (
     record_id TEXT NOT NULL,
@@ -119,7 +121,7 @@ CREATE TABLE transfers (
     document_ref TEXT,
     chemical_ref TEXT,
     PRIMARY KEY (record_id, version)
-);
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE legs (
     record_id TEXT NOT NULL,
@@ -145,7 +147,7 @@ CREATE TABLE legs (
     transfer_id TEXT,
     consignment_id TEXT,
     PRIMARY KEY (record_id, version)
-);
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE track_points (
     record_id TEXT NOT NULL,
@@ -166,7 +168,7 @@ CREATE TABLE track_points (
     source TEXT,
     speed_kmh DOUBLE PRECISION,
     PRIMARY KEY (record_id, version)
-);
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE usage_reports (
     record_id TEXT NOT NULL,
@@ -192,7 +194,7 @@ CREATE TABLE usage_reports (
     stock_end_kg DOUBLE PRECISION,
     chemical_ref TEXT,
     PRIMARY KEY (record_id, version)
-);
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE observations (
     record_id TEXT NOT NULL,
@@ -216,7 +218,7 @@ CREATE TABLE observations (
     description TEXT,
     vehicle_id TEXT,
     PRIMARY KEY (record_id, version)
-);
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE incidents (
     record_id TEXT NOT NULL,
@@ -244,4 +246,4 @@ CREATE TABLE incidents (
     description TEXT,
     chemical_ref TEXT,
     PRIMARY KEY (record_id, version)
-);
+) /*sqlite: WITHOUT ROWID*/;
