@@ -1,4 +1,4 @@
-public import RastroStore
+@_spi(Testing) public import RastroStore
 
 extension Store {
     /// Removes a test's PostgreSQL schema. Only for tests.

@@ -19,6 +19,9 @@
 #   PEER_INDEX=auto     the peer's secondary index on (source): auto = only when rastro's own
 #                       track_points table has a secondary index (read from the store rastro
 #                       creates), yes, or no
+#   PEER_WITHOUT_ROWID=auto   the SQLite peer table WITHOUT ROWID: auto = as rastro's track_points
+#                       table is, yes, or no. When the peer is WITHOUT ROWID, an extra row
+#                       "SQLite, rowid peer" times a plain rowid table too (PEER_ROWID_TOO=0 skips it).
 #
 # Every timed run uses a fresh database: the SQLite files are deleted (with -wal/-shm), PostgreSQL
 # gets a new schema per run (dropped afterwards). Only `rastro ingest` is timed, not `rastro init`;
@@ -35,6 +38,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SCRATCH=${SCRATCH:-$REPO/.build-bench}
 BUILT_RASTRO=$SCRATCH/release/rastro
 PEER_INDEX=${PEER_INDEX:-auto}
+PEER_WITHOUT_ROWID=${PEER_WITHOUT_ROWID:-auto}
+PEER_ROWID_TOO=${PEER_ROWID_TOO:-1}
 GEN=$REPO/scripts/bench/gen_track_points.py
 HEADER='vehicle_id,recorded_at,lat,lon,source,speed_kmh'
 
@@ -91,6 +96,7 @@ fi
 RASTRO_PRAGMAS=$(grep -ho 'PRAGMA [A-Za-z_]*=[^";]*' "$REPO/Sources/RastroStore/SQLite/SQLiteDatabase.swift" | paste -sd, - | sed 's/,/, /g' || true)
 log "rastro binary: $BUILT_RASTRO (built from $REV), copied to $RASTRO"
 [[ $PEER_INDEX =~ ^(auto|yes|no)$ ]] || die "PEER_INDEX must be auto, yes or no"
+[[ $PEER_WITHOUT_ROWID =~ ^(auto|yes|no)$ ]] || die "PEER_WITHOUT_ROWID must be auto, yes or no"
 
 # ---- the files ---------------------------------------------------------------------------------
 ensure_csv() { # ensure_csv PATH ROWS: (re)generates PATH unless it has the header and ROWS data rows
@@ -132,10 +138,11 @@ timed() {
 
 # busy_check: notes other heavy work (compilers, profilers, other rastro/sqlite3/psql, busy processes) running now;
 # the machine has few cores, so such work skews the timings. Counted in CONTENDED, shown in the results.
+# postgres processes are not looked at: the benchmark's own server is busy by design.
 CONTENDED=0
 busy_check() {
   local others
-  others=$(ps -eo pid=,pcpu=,comm= | awk -v me=$$ '$1 != me && $3 !~ /^(ps|awk|bash)$/ &&
+  others=$(ps -eo pid=,pcpu=,comm= | awk -v me=$$ '$1 != me && $3 !~ /^(ps|awk|bash|postgres)$/ &&
     ($3 ~ /^(swift-frontend|swift-build|swiftc|clang|ld|rastro|sqlite3|psql|valgrind|perf|python3?)/ || $3 ~ /grind/ || $2 >= 30) {
       printf "%s(%s) ", $3, $1 }')
   if [[ -n $others ]]; then
@@ -155,8 +162,11 @@ expect_count() { # expect_count WHAT ACTUAL
 sqlite_rm() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
 
 # The peer's table: the file's columns, PRIMARY KEY (vehicle_id, recorded_at) standing in for
-# rastro's (record_id, version), and an index on (source) standing in for rastro's marking index.
-peer_ddl() { # peer_ddl SCHEMA_PREFIX (e.g. "" or "peer_r1.") WITH_INDEX(1|0)
+# rastro's (record_id, version), an index on (source) standing in for rastro's marking index when
+# rastro's table has one (PEER_INDEX), WITHOUT ROWID when rastro's SQLite table is (PEER_WITHOUT_ROWID).
+peer_ddl() { # peer_ddl SCHEMA_PREFIX (e.g. "" or "peer_r1.") WITH_INDEX(1|0) [WITHOUT_ROWID(1|0)]
+  local tail=";"
+  if [[ ${3:-0} == 1 ]]; then tail=" WITHOUT ROWID;"; fi
   cat <<SQL
 CREATE TABLE ${1}track_points (
     vehicle_id TEXT NOT NULL,
@@ -166,21 +176,39 @@ CREATE TABLE ${1}track_points (
     source TEXT,
     speed_kmh DOUBLE PRECISION,
     PRIMARY KEY (vehicle_id, recorded_at)
-);
+)$tail
 SQL
   if [[ $2 == 1 ]]; then echo "CREATE INDEX track_points_source ON ${1}track_points (source);"; fi
 }
 peer_index_for() { # peer_index_for SECONDARY_INDEX_COUNT_IN_RASTRO → 1|0
   case $PEER_INDEX in yes) echo 1 ;; no) echo 0 ;; *) if (( $1 > 0 )); then echo 1; else echo 0; fi ;; esac
 }
-peer_shape() { # peer_shape WITH_INDEX
-  if [[ $1 == 1 ]]; then echo "PRIMARY KEY (vehicle_id, recorded_at); INDEX (source)"; else echo "PRIMARY KEY (vehicle_id, recorded_at); no other index"; fi
+peer_shape() { # peer_shape WITH_INDEX [WITHOUT_ROWID]
+  local wr=""
+  if [[ ${2:-0} == 1 ]]; then wr=" WITHOUT ROWID"; fi
+  if [[ $1 == 1 ]]; then echo "PRIMARY KEY (vehicle_id, recorded_at)$wr; INDEX (source)"; else echo "PRIMARY KEY (vehicle_id, recorded_at)$wr; no other index"; fi
+}
+
+# sqlite_peer_run RUN WITHOUT_ROWID LOGNAME → T_SEC T_KB: sqlite3 .import into a fresh peer.db
+sqlite_peer_run() {
+  local r=$1 wr=$2 name=$3
+  sqlite_rm "$P_DB"
+  { echo 'PRAGMA journal_mode=WAL;'; peer_ddl "" "$S_PEER_IDX" "$wr"; } | sqlite3 -bail "$P_DB" > /dev/null || die "creating $P_DB failed"
+  printf 'PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\n.import --csv --skip 1 %s track_points\n' "$CSV" > "$BENCH_DIR/peer-import.sql"
+  log "SQLite run $r/$RUNS: sqlite3 .import ($(peer_shape "$S_PEER_IDX" "$wr"))"
+  T_STDIN=$BENCH_DIR/peer-import.sql timed "$BENCH_DIR/logs/$name-$r.log" sqlite3 -bail "$P_DB"
+  if grep -qiE 'error|failed' "$BENCH_DIR/logs/$name-$r.log"; then
+    tail -n 20 "$BENCH_DIR/logs/$name-$r.log" >&2; die "sqlite3 .import reported errors"
+  fi
+  expect_count "sqlite3 .import run $r" "$(sqlite3 "$P_DB" 'SELECT count(*) FROM track_points')"
+  log "  sqlite3: ${T_SEC}s, $(mib "$T_KB") MiB peak"
+  sqlite_rm "$P_DB"
 }
 
 # ---- SQLite ------------------------------------------------------------------------------------
 R_DB=$BENCH_DIR/rastro.db
 P_DB=$BENCH_DIR/peer.db
-declare -a S_RT S_RK S_PT S_PK
+declare -a S_RT S_RK S_PT S_PK S_XT S_XK
 for (( r = 1; r <= RUNS; r++ )); do
   # rastro
   sqlite_rm "$R_DB"
@@ -189,12 +217,17 @@ for (( r = 1; r <= RUNS; r++ )); do
   if (( r == 1 )); then
     # What rastro's table really looks like (read from the store it just created).
     S_COLS=$(sqlite3 "$R_DB" "SELECT group_concat(name, ', ') FROM pragma_table_info('track_points')")
-    S_PK=$(sqlite3 "$R_DB" "SELECT group_concat(name, ', ') FROM (SELECT name FROM pragma_table_info('track_points') WHERE pk > 0 ORDER BY pk)")
+    S_PKCOLS=$(sqlite3 "$R_DB" "SELECT group_concat(name, ', ') FROM (SELECT name FROM pragma_table_info('track_points') WHERE pk > 0 ORDER BY pk)")
     S_IDX=$(sqlite3 "$R_DB" "SELECT group_concat(il.name || ' (' || (SELECT group_concat(name, ', ') FROM pragma_index_info(il.name)) || ')', '; ') FROM pragma_index_list('track_points') il WHERE il.origin = 'c'")
     S_IDX_N=$(sqlite3 "$R_DB" "SELECT count(*) FROM pragma_index_list('track_points') WHERE origin = 'c'")
     S_PEER_IDX=$(peer_index_for "$S_IDX_N")
+    S_WR=0
+    sqlite3 "$R_DB" "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'track_points'" | grep -qi 'WITHOUT ROWID' && S_WR=1
+    case $PEER_WITHOUT_ROWID in yes) S_PEER_WR=1 ;; no) S_PEER_WR=0 ;; *) S_PEER_WR=$S_WR ;; esac
+    S_EXTRA=0
+    if (( S_PEER_WR )) && [[ $PEER_ROWID_TOO == 1 ]]; then S_EXTRA=1; fi
     [[ -n $S_COLS ]] || die "rastro init created no track_points table in $R_DB"
-    log "rastro's SQLite track_points: PRIMARY KEY ($S_PK); secondary indexes: ${S_IDX:-none} → peer: $(peer_shape "$S_PEER_IDX")"
+    log "rastro's SQLite track_points: PRIMARY KEY ($S_PKCOLS)$( (( S_WR )) && echo " WITHOUT ROWID"); secondary indexes: ${S_IDX:-none} → peer: $(peer_shape "$S_PEER_IDX" "$S_PEER_WR")"
   fi
   log "SQLite run $r/$RUNS: rastro ingest"
   pushd "$BENCH_DIR" >/dev/null
@@ -205,19 +238,13 @@ for (( r = 1; r <= RUNS; r++ )); do
   log "  rastro: ${T_SEC}s, $(mib "$T_KB") MiB peak"
   sqlite_rm "$R_DB"
 
-  # peer: sqlite3 .import
-  sqlite_rm "$P_DB"
-  { echo 'PRAGMA journal_mode=WAL;'; peer_ddl "" "$S_PEER_IDX"; } | sqlite3 -bail "$P_DB" > /dev/null || die "creating $P_DB failed"
-  printf 'PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\n.import --csv --skip 1 %s track_points\n' "$CSV" > "$BENCH_DIR/peer-import.sql"
-  log "SQLite run $r/$RUNS: sqlite3 .import"
-  T_STDIN=$BENCH_DIR/peer-import.sql timed "$BENCH_DIR/logs/sqlite-peer-$r.log" sqlite3 -bail "$P_DB"
-  if grep -qiE 'error|failed' "$BENCH_DIR/logs/sqlite-peer-$r.log"; then
-    tail -n 20 "$BENCH_DIR/logs/sqlite-peer-$r.log" >&2; die "sqlite3 .import reported errors"
-  fi
-  expect_count "sqlite3 .import run $r" "$(sqlite3 "$P_DB" 'SELECT count(*) FROM track_points')"
+  # peer: sqlite3 .import (table shaped like rastro's), and optionally a plain rowid table too
+  sqlite_peer_run "$r" "$S_PEER_WR" sqlite-peer
   S_PT+=("$T_SEC"); S_PK+=("$T_KB")
-  log "  sqlite3: ${T_SEC}s, $(mib "$T_KB") MiB peak"
-  sqlite_rm "$P_DB"
+  if (( S_EXTRA )); then
+    sqlite_peer_run "$r" 0 sqlite-peer-rowid
+    S_XT+=("$T_SEC"); S_XK+=("$T_KB")
+  fi
 done
 
 # ---- memory: ROWS/5 vs ROWS (SQLite) -----------------------------------------------------------
@@ -232,7 +259,6 @@ popd >/dev/null
 small_count=$(sqlite3 "$SMALL_DB" 'SELECT count(*) FROM track_points')
 [[ $small_count == "$SMALL_ROWS" ]] || die "memory run: expected $SMALL_ROWS rows, found '$small_count'"
 MEM_SMALL_KB=$T_KB
-MEM_SMALL_SEC=$T_SEC
 sqlite_rm "$SMALL_DB"
 log "  ${T_SEC}s, $(mib "$T_KB") MiB peak"
 
@@ -285,26 +311,29 @@ fi
 # ---- report ------------------------------------------------------------------------------------
 row() { # row LABEL rastro_sec peer_sec rastro_kb peer_kb
   awk -v l="$1" -v rt="$2" -v pt="$3" -v rk="$4" -v pk="$5" -v n="$ROWS" 'BEGIN {
-    printf "%-12s %10.2f %9.2f %15.0f %13.0f %7.2f %16.0f %14.0f\n", l, rt, pt, n / rt, n / pt, pt / rt, rk / 1024, pk / 1024 }'
+    printf "%-18s %10.2f %9.2f %15.0f %13.0f %7.2f %16.0f %14.0f\n", l, rt, pt, n / rt, n / pt, pt / rt, rk / 1024, pk / 1024 }'
 }
 {
   echo "ingest $ROWS track points, median of $RUNS ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores)"
-  printf '%-12s %10s %9s %15s %13s %7s %16s %14s\n' target "rastro s" "peer s" "rastro rows/s" "peer rows/s" ratio "rastro peak MiB" "peer peak MiB"
+  printf '%-18s %10s %9s %15s %13s %7s %16s %14s\n' target "rastro s" "peer s" "rastro rows/s" "peer rows/s" ratio "rastro peak MiB" "peer peak MiB"
   row SQLite "$(median "${S_RT[@]}")" "$(median "${S_PT[@]}")" "$(maxof "${S_RK[@]}")" "$(maxof "${S_PK[@]}")"
+  if (( S_EXTRA )); then
+    row "SQLite, rowid peer" "$(median "${S_RT[@]}")" "$(median "${S_XT[@]}")" "$(maxof "${S_RK[@]}")" "$(maxof "${S_XK[@]}")"
+  fi
   if [[ $SKIP_PG != 1 ]]; then
     row PostgreSQL "$(median "${P_RT[@]}")" "$(median "${P_PT[@]}")" "$(maxof "${P_RK[@]}")" "$(maxof "${P_PK[@]}")"
   else
-    echo "PostgreSQL   skipped (SKIP_PG=1)"
+    echo "PostgreSQL         skipped (SKIP_PG=1)"
   fi
   echo "memory: $SMALL_ROWS rows → $(mib "$MEM_SMALL_KB") MiB peak, $ROWS rows → $(mib "$(maxof "${S_RK[@]}")") MiB peak (rastro ingest, SQLite)"
-  echo "runs (s): SQLite rastro ${S_RT[*]} | sqlite3 ${S_PT[*]}$([[ $SKIP_PG != 1 ]] && echo " | PostgreSQL rastro ${P_RT[*]} | psql ${P_PT[*]}")"
+  echo "runs (s): SQLite rastro ${S_RT[*]} | sqlite3 ${S_PT[*]}$( (( S_EXTRA )) && echo " | sqlite3 rowid ${S_XT[*]}")$([[ $SKIP_PG != 1 ]] && echo " | PostgreSQL rastro ${P_RT[*]} | psql ${P_PT[*]}")"
   echo "ratio = rastro rows/s ÷ peer rows/s; peak MiB = max RSS over the runs (/usr/bin/time %M) of the client"
   echo "process only (for PostgreSQL the server's memory is not included); targets: SQLite ≥ 1.5, PostgreSQL ≥ 0.85."
   echo "tables (as created): rastro track_points (SQLite) = $S_COLS;"
-  echo "  PRIMARY KEY ($S_PK); secondary indexes: ${S_IDX:-none}$([[ $SKIP_PG != 1 ]] && echo "; PostgreSQL: ${P_IDX:-none}")."
+  echo "  PRIMARY KEY ($S_PKCOLS)$( (( S_WR )) && echo ", WITHOUT ROWID"); secondary indexes: ${S_IDX:-none}$([[ $SKIP_PG != 1 ]] && echo "; PostgreSQL: ${P_IDX:-none}")."
   echo "  rastro also validates and hashes every row, derives record_id = vehicle_id@recorded_at, stamps the"
   echo "  marking (tlp, releasable_to, originator) and provenance (file_id, line), and writes loads/load_files rows."
-  echo "  peer track_points = vehicle_id, recorded_at, lat, lon, source, speed_kmh only; SQLite: $(peer_shape "$S_PEER_IDX")$([[ $SKIP_PG != 1 ]] && echo "; PostgreSQL: $(peer_shape "$P_PEER_IDX")");"
+  echo "  peer track_points = vehicle_id, recorded_at, lat, lon, source, speed_kmh only; SQLite: $(peer_shape "$S_PEER_IDX" "$S_PEER_WR")$( (( S_EXTRA )) && echo " (rowid peer: $(peer_shape "$S_PEER_IDX" 0))")$([[ $SKIP_PG != 1 ]] && echo "; PostgreSQL: $(peer_shape "$P_PEER_IDX")");"
   echo "  no validation. sqlite3 .import: journal_mode=WAL, synchronous=NORMAL, otherwise defaults, one transaction"
   echo "  (rastro's connection: $RASTRO_PRAGMAS). psql \\copy: FORMAT csv, HEADER true, one transaction."
   echo "rastro built from $REV; timed runs with other heavy work seen running: $CONTENDED"

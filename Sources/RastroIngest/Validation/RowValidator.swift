@@ -188,7 +188,7 @@ final class RowValidator {
 
 /// Remembers how declared chemicals resolved, so that a file naming the same chemical a million
 /// times folds its name once.
-final class ChemicalCache: @unchecked Sendable {
+final class ChemicalCache {
     private struct Key: Hashable {
         var cas: String?
         var name: String?

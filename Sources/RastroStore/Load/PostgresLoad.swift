@@ -162,26 +162,31 @@ final class PostgresLoad: LoadTransaction {
         }
 
         func write(_ record: Record) async throws {
-            append(record.id); tab()
-            buffer.writeString(String(record.contentHash)); tab()
-            buffer.writeString(record.marking.tlp.rawValue); tab()
-            append(record.marking.releasableToStored); tab()
-            append(record.marking.originator); tab()
-            buffer.writeString(fileID); tab()
-            buffer.writeString(String(record.line)); tab()
-            appendOptional(record.attributesJSON)
+            // Work on a local buffer: one exclusive access to the stored one per row, not one per field.
+            var out = ByteBuffer()
+            swap(&out, &buffer)
+            Self.append(record.id, to: &out); Self.tab(&out)
+            out.writeString(String(record.contentHash)); Self.tab(&out)
+            out.writeString(record.marking.tlp.rawValue); Self.tab(&out)
+            Self.append(record.marking.releasableToStored, to: &out); Self.tab(&out)
+            Self.append(record.marking.originator, to: &out); Self.tab(&out)
+            out.writeString(fileID); Self.tab(&out)
+            out.writeString(String(record.line)); Self.tab(&out)
+            Self.appendOptional(record.attributesJSON, to: &out)
             for value in record.values {
-                tab()
+                Self.tab(&out)
                 switch value {
-                case .null: buffer.writeStaticString("\\N")
-                case .text(let text): append(text)
-                case .number(let number): buffer.writeString("\(number)")
+                case .null: out.writeStaticString("\\N")
+                case .text(let text): Self.append(text, to: &out)
+                case .number(let number): out.writeString(number.description)
                 }
             }
-            if hasChemical { tab(); appendOptional(record.chemicalRef) }
-            buffer.writeString(suffix)
+            if hasChemical { Self.tab(&out); Self.appendOptional(record.chemicalRef, to: &out) }
+            out.writeString(suffix)
+            let full = out.readableBytes >= chunkBytes
+            swap(&out, &buffer)
             written += 1
-            if buffer.readableBytes >= chunkBytes { try await flush() }
+            if full { try await flush() }
         }
 
         func flush() async throws {
@@ -190,28 +195,28 @@ final class PostgresLoad: LoadTransaction {
             buffer.clear()
         }
 
-        private func tab() { buffer.writeInteger(UInt8(ascii: "\t")) }
+        private static func tab(_ out: inout ByteBuffer) { out.writeInteger(UInt8(ascii: "\t")) }
 
-        private func appendOptional(_ text: String?) {
-            if let text { append(text) } else { buffer.writeStaticString("\\N") }
+        private static func appendOptional(_ text: String?, to out: inout ByteBuffer) {
+            if let text { append(text, to: &out) } else { out.writeStaticString("\\N") }
         }
 
         /// Text format escaping: backslash, tab, newline and carriage return.
-        private func append(_ text: String) {
+        private static func append(_ text: String, to out: inout ByteBuffer) {
             var text = text
             text.withUTF8 { bytes in
                 var start = 0
                 for (index, byte) in bytes.enumerated() where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                    buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
+                    out.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
                     switch byte {
-                    case 0x5C: buffer.writeStaticString("\\\\")
-                    case 0x09: buffer.writeStaticString("\\t")
-                    case 0x0A: buffer.writeStaticString("\\n")
-                    default: buffer.writeStaticString("\\r")
+                    case 0x5C: out.writeStaticString("\\\\")
+                    case 0x09: out.writeStaticString("\\t")
+                    case 0x0A: out.writeStaticString("\\n")
+                    default: out.writeStaticString("\\r")
                     }
                     start = index + 1
                 }
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
             }
         }
     }
