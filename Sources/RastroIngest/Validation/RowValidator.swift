@@ -35,6 +35,9 @@ final class RowValidator {
     private let chemicalCache = ChemicalCache()
     /// The marking of rows without marking columns, built once.
     private let defaultMarking: Marking
+    /// Per field, resolved once so that the row loop copies no `Field` values.
+    private let fieldTypes: [FieldType]
+    private let requiredIndexes: [Int]
 
     init(kind: Kind, file: String, defaults: Defaults, catalog: ChemicalCatalog = .shipped, countries: Countries = .shipped) {
         schema = kind.schema
@@ -42,6 +45,8 @@ final class RowValidator {
         self.defaults = defaults
         parser = CellParser(catalog: catalog, countries: countries)
         defaultMarking = Marking(tlp: defaults.tlp, releasableTo: defaults.releasableTo, originator: defaults.originator)
+        fieldTypes = kind.schema.fields.map(\.type)
+        requiredIndexes = kind.schema.fields.indices.filter { kind.schema.fields[$0].required }
         idIndexes = kind.schema.idIndexes
         let schema = kind.schema
         oneOfIndexes = schema.oneOf.map { group in (group, group.compactMap(schema.index(of:))) }
@@ -100,7 +105,7 @@ final class RowValidator {
             fail(nil, .wrongFieldCount(expected: targets.count, found: row.count))
             return nil
         }
-        var values = [FieldValue](repeating: .null, count: schema.fields.count)
+        var values = [FieldValue](repeating: .null, count: fieldTypes.count)
         var attributes: [Record.Attribute] = []
         var tlp = defaults.tlp
         var releasable = defaults.releasableTo
@@ -116,10 +121,9 @@ final class RowValidator {
                 let bytes = UnsafeBufferPointer(rebasing: storage[lower..<upper])
                 switch target {
                 case .field(let index):
-                    let field = schema.fields[index]
-                    switch parser.parse(bytes, as: field.type) {
+                    switch parser.parse(bytes, as: fieldTypes[index]) {
                     case .success(let value): values[index] = value
-                    case .failure(let reason): fail(field.name, reason)
+                    case .failure(let reason): fail(schema.fields[index].name, reason)
                     }
                 case .tlp:
                     marked = true
@@ -141,8 +145,9 @@ final class RowValidator {
                 }
             }
         }
-        for (index, field) in schema.fields.enumerated() where field.required && values[index] == .null {
-            if !problems[before...].contains(where: { $0.column == field.name }) { fail(field.name, .missing) }
+        for index in requiredIndexes where values[index] == .null {
+            let name = schema.fields[index].name
+            if !problems[before...].contains(where: { $0.column == name }) { fail(name, .missing) }
         }
         for (group, indexes) in oneOfIndexes {
             if indexes.allSatisfy({ values[$0] == .null }), !problems[before...].contains(where: { group.contains($0.column ?? "") }) {
