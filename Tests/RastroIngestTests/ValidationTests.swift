@@ -8,15 +8,21 @@ import Testing
     /// Validates one CSV data row of `kind` and returns the problems as `file:line: column: reason`.
     func problems(_ kind: Kind, _ header: String, _ row: String) throws -> [String] {
         let path = try Fixtures.file("\(kind.rawValue).csv", header + "\n" + row + "\n")
+        return try validateFirstRow(kind, path: path, file: "f.csv", originator: "MX-TEST").problems.map(\.description)
+    }
+
+    /// Reads the header and the first row of a CSV file and validates that row.
+    func validateFirstRow(_ kind: Kind, path: String, file: String? = nil, originator: String = "LOCAL") throws
+        -> (record: Record?, problems: [IngestError]) {
         var reader = try CSVReader(path: path)
         var raw = RawRow()
         _ = try reader.next(into: &raw)
-        let validator = RowValidator(kind: kind, file: "f.csv", defaults: .init(tlp: .amber, originator: "MX-TEST"))
+        let validator = RowValidator(kind: kind, file: file ?? path, defaults: .init(tlp: .amber, originator: originator))
         try validator.bind(header: (0..<raw.count).map { raw.string($0) }, complete: true)
         _ = try reader.next(into: &raw)
         var problems: [IngestError] = []
-        _ = validator.validate(raw, problems: &problems)
-        return problems.map(\.description)
+        let record = validator.validate(raw, problems: &problems)
+        return (record, problems)
     }
 
     static let trackHeader = "vehicle_id,recorded_at,lat,lon,source,speed_kmh"
@@ -92,14 +98,8 @@ import Testing
             Consignment_ID,ARRIVAL_DATE,port_locode,chemical_cas,chemical_name,quantity_kg,importer_name,inspector_notes,tlp,releasable_to,originator
              C-1 ,2026-03-02,mx zlo,41661-47-6,piperidine, 500.25 ,"Química del Pacífico, S.A. de C.V.",revisar,Amber+Strict,us-dea;MX,MX-SAT
             """)
-        var reader = try CSVReader(path: path)
-        var raw = RawRow()
-        _ = try reader.next(into: &raw)
-        let validator = RowValidator(kind: .consignments, file: path, defaults: .init(tlp: .amber, originator: "LOCAL"))
-        try validator.bind(header: (0..<raw.count).map { raw.string($0) }, complete: true)
-        _ = try reader.next(into: &raw)
-        var problems: [IngestError] = []
-        let record = try #require(validator.validate(raw, problems: &problems))
+        let (validated, problems) = try validateFirstRow(.consignments, path: path)
+        let record = try #require(validated)
         #expect(problems.isEmpty)
         #expect(record.id == "C-1")
         #expect(record["port_locode"] == .text("MXZLO"))
@@ -114,13 +114,6 @@ import Testing
 
     @Test func trackPointIdsAreVehicleAtUTCTime() throws {
         let path = try Fixtures.file("t.csv", "vehicle_id,recorded_at,lat,lon\nTRK-9,2026-03-02T14:05:00-06:00,20.67,-103.35\n")
-        var reader = try CSVReader(path: path)
-        var raw = RawRow()
-        _ = try reader.next(into: &raw)
-        let validator = RowValidator(kind: .trackPoints, file: path, defaults: .init(tlp: .amber, originator: "LOCAL"))
-        try validator.bind(header: (0..<raw.count).map { raw.string($0) }, complete: true)
-        _ = try reader.next(into: &raw)
-        var problems: [IngestError] = []
-        #expect(validator.validate(raw, problems: &problems)?.id == "TRK-9@2026-03-02T20:05:00Z")
+        #expect(try validateFirstRow(.trackPoints, path: path).record?.id == "TRK-9@2026-03-02T20:05:00Z")
     }
 }
