@@ -1,9 +1,10 @@
 import CSQLite
 import RastroModel
 
-/// A load into SQLite: `BEGIN IMMEDIATE`, a savepoint per file, and one reused prepared INSERT per
-/// kind with raw binds. A row whose id is new inserts as version 1; a known id is compared by
-/// content hash with its current version and becomes a new version only when it differs.
+/// A load into SQLite: `BEGIN IMMEDIATE`, a savepoint per file, and reused prepared statements
+/// with raw binds, fed 64 rows at a time by a writer thread (see `Sink`). A row whose id is new
+/// inserts as version 1; a known id is compared by content hash with its current version and
+/// becomes a new version only when it differs.
 final class SQLiteLoad: LoadTransaction {
     let loadID: String
     private let database: SQLiteDatabase
@@ -77,7 +78,8 @@ final class SQLiteLoad: LoadTransaction {
     }
 
     /// Writes one file's records on a second thread, so that reading and validating the file
-    /// (this thread) overlaps with SQLite's work (the writer thread): rows are buffered and inserted `batchSize` at a time as version 1
+    /// (this thread) overlaps with SQLite's work (the writer thread): rows are buffered and
+    /// inserted `batchSize` at a time as version 1
     /// with one reused multi-row statement (`ON CONFLICT DO NOTHING`). When a batch inserts fewer
     /// rows than it holds, each of its rows is settled in file order against its current version.
     final class Sink: RecordSink, @unchecked Sendable {
