@@ -11,3 +11,16 @@ enum KindTable {
         return leading + schema.fields.map(\.name) + (schema.hasChemical ? ["chemical_ref"] : [])
     }
 }
+
+/// The `load_files` row that records one loaded file and its counts, the same on both backends.
+enum LoadFileRow {
+    static func insert(fileID: Int64, loadID: String, file: SourceFile, counts: FileCounts) -> (sql: String, binds: [SQLValue]) {
+        ("""
+        INSERT INTO load_files (file_id, load_id, path, kind, format, rows_read, inserted, versioned, unchanged, rejected) \
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+         [.integer(fileID), .text(loadID), .text(file.path), .text(file.kind.rawValue), .text(file.format),
+          .integer(Int64(counts.rowsRead)), .integer(Int64(counts.inserted)), .integer(Int64(counts.versioned)),
+          .integer(Int64(counts.unchanged)), .integer(Int64(counts.rejected))])
+    }
+}

@@ -83,11 +83,8 @@ final class PostgresLoad: LoadTransaction {
                 counts.versioned = kept - inserted
                 counts.unchanged = written - kept
             }
-            try await database.execute(
-                "INSERT INTO load_files (file_id, load_id, path, kind, format, rows_read, inserted, versioned, unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [.integer(fileID), .text(loadID), .text(file.path), .text(file.kind.rawValue), .text(file.format),
-                 .integer(Int64(counts.rowsRead)), .integer(Int64(counts.inserted)), .integer(Int64(counts.versioned)),
-                 .integer(Int64(counts.unchanged)), .integer(Int64(counts.rejected))])
+            let row = LoadFileRow.insert(fileID: fileID, loadID: loadID, file: file, counts: counts)
+            try await database.execute(row.sql, row.binds)
             try await database.execute("RELEASE SAVEPOINT rastro_file", [])
             return counts
         } catch {

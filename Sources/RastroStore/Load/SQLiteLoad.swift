@@ -44,11 +44,8 @@ final class SQLiteLoad: LoadTransaction {
             counts.rowsRead = decision.rowsRead
             counts.rejected = decision.rejected
             if decision.keep {
-                try database.run(
-                    "INSERT INTO load_files (file_id, load_id, path, kind, format, rows_read, inserted, versioned, unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [.integer(fileID), .text(loadID), .text(file.path), .text(file.kind.rawValue), .text(file.format),
-                     .integer(Int64(counts.rowsRead)), .integer(Int64(counts.inserted)), .integer(Int64(counts.versioned)),
-                     .integer(Int64(counts.unchanged)), .integer(Int64(counts.rejected))])
+                let row = LoadFileRow.insert(fileID: fileID, loadID: loadID, file: file, counts: counts)
+                try database.run(row.sql, row.binds)
                 try database.run("RELEASE rastro_file")
             } else {
                 try database.run("ROLLBACK TO rastro_file; RELEASE rastro_file")
@@ -79,8 +76,8 @@ final class SQLiteLoad: LoadTransaction {
 
     /// Writes one file's records on a second thread, so that reading and validating the file
     /// (this thread) overlaps with SQLite's work (the writer thread): rows are buffered and
-    /// inserted `batchSize` at a time as version 1
-    /// with one reused multi-row statement (`ON CONFLICT DO NOTHING`). When a batch inserts fewer
+    /// inserted `batchSize` at a time as version 1 with one reused multi-row statement
+    /// (`ON CONFLICT DO NOTHING`). When a batch inserts fewer
     /// rows than it holds, each of its rows is settled in file order against its current version.
     final class Sink: RecordSink, @unchecked Sendable {
         static let batchSize = 64
