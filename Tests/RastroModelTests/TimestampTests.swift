@@ -38,3 +38,31 @@ import Testing
         #expect(Timestamp.parseDate("2026-3-1") == .failure(.format))
     }
 }
+
+@Suite struct DecimalTextTests {
+    /// Every double it formats reads back as exactly the same double, with no more decimals than needed.
+    @Test func fixedFormRoundTrips() throws {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, 1, -1, 0.1, 0.5, -0.5, 19.4326, -99.1332, 123456789.125, 1e-7, 0.30000000000000004, 89.99999999999999]
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 0...9, using: &generator)
+            let mantissa = Int64.random(in: -999_999_999...999_999_999, using: &generator)
+            values.append(Double(mantissa) / DecimalText.powers[digits])
+            values.append(Double.random(in: -180...180, using: &generator))
+        }
+        for value in values {
+            guard let (mantissa, decimals) = DecimalText.fixed(value) else { continue }
+            let magnitude = String(mantissa.magnitude)
+            let padded = String(repeating: "0", count: max(0, decimals + 1 - magnitude.count)) + magnitude
+            let text = (mantissa < 0 ? "-" : "") + padded.dropLast(decimals) + (decimals > 0 ? "." + padded.suffix(decimals) : "")
+            #expect(Double(text) == value, "\(value) → \(text)")
+            if decimals > 0 {
+                let shorter = (Double(mantissa) / 10).rounded() / DecimalText.powers[decimals - 1]
+                #expect(shorter != value, "\(value) needs fewer than \(decimals) decimals")
+            }
+        }
+        #expect(DecimalText.fixed(19.4326)! == (194_326, 4))
+        #expect(DecimalText.fixed(45)! == (45, 0))
+        #expect(DecimalText.fixed(.nan) == nil && DecimalText.fixed(.infinity) == nil && DecimalText.fixed(1e300) == nil)
+    }
+}

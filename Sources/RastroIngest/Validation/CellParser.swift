@@ -66,6 +66,8 @@ struct CellParser {
             guard (6...10).contains(digits) else { return .failure(.hsCode) }
             return .success(.text(String(decoding: bytes, as: UTF8.self)))
         case .enumeration(let allowed):
+            // Most cells are already one of the allowed (lower-case ASCII) values: no String made.
+            for candidate in allowed where Self.equalsIgnoringASCIICase(bytes, candidate) { return .success(.text(candidate)) }
             guard let text = Self.utf8(bytes) else { return .failure(.notUTF8) }
             let value = text.lowercased()
             return allowed.contains(value) ? .success(.text(value)) : .failure(.notOneOf(allowed))
@@ -133,7 +135,26 @@ struct CellParser {
     }
 
     static func utf8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        String(validating: bytes, as: UTF8.self)
+        // ASCII needs no validation (and the generic validating initializer costs a metadata
+        // lookup per call); anything else is validated.
+        var index = 0
+        let count = bytes.count
+        while index < count, bytes[index] < 0x80 { index += 1 }
+        if index == count { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// True when `bytes` spell `candidate` (lower-case ASCII) in any ASCII case.
+    static func equalsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ candidate: String) -> Bool {
+        guard bytes.count == candidate.utf8.count else { return false }
+        var index = 0
+        for expected in candidate.utf8 {
+            var byte = bytes[index]
+            if byte >= 0x41, byte <= 0x5A { byte += 0x20 }
+            guard byte == expected else { return false }
+            index += 1
+        }
+        return true
     }
 
     static func upperLetters(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {

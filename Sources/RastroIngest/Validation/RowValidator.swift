@@ -157,8 +157,18 @@ final class RowValidator {
         // Rules across fields only make sense once every field is valid on its own.
         if problems.count == before { crossFieldChecks(values, fail: fail) }
         guard problems.count == before else { return nil }
-        var id = values[idIndexes[0]].display
-        for index in idIndexes.dropFirst() { id += "@" + values[index].display }
+        var id: String
+        if idIndexes.count == 1 {
+            id = values[idIndexes[0]].display
+        } else {
+            let parts = idIndexes.map { values[$0].display }
+            id = String()
+            id.reserveCapacity(parts.reduce(parts.count - 1) { $0 + $1.utf8.count })
+            for (position, part) in parts.enumerated() {
+                if position > 0 { id.append("@") }
+                id.append(part)
+            }
+        }
         attributes.sort { $0.name < $1.name }
         var chemicalRef: String?
         if let (cas, name) = chemicalIndexes {

@@ -5,18 +5,28 @@ public struct Marking: Sendable, Hashable, Codable {
     /// Countries (ISO 3166-1 alpha-2) and organization ids, upper-cased and sorted.
     public private(set) var releasableTo: [String]
     public var originator: String
+    /// The stored form of `releasableTo`: `;US;US-DEA;` (delimiters on both ends so that a
+    /// `LIKE '%;US;%'` test matches whole tokens), or the empty string. Built once: loads read it
+    /// for every row.
+    public private(set) var releasableToStored: String
 
     public init(tlp: TLP, releasableTo: some Sequence<String> = [], originator: String) {
         self.tlp = tlp
         let parties = releasableTo.map { $0.uppercased() }
         self.releasableTo = parties.count < 2 ? parties : Set(parties).sorted()
         self.originator = originator
+        releasableToStored = self.releasableTo.isEmpty ? "" : ";" + self.releasableTo.joined(separator: ";") + ";"
     }
 
-    /// The stored form of `releasableTo`: `;US;US-DEA;` (delimiters on both ends so that a
-    /// `LIKE '%;US;%'` test matches whole tokens), or the empty string.
-    public var releasableToStored: String {
-        releasableTo.isEmpty ? "" : ";" + releasableTo.joined(separator: ";") + ";"
+    private enum CodingKeys: String, CodingKey {
+        case tlp, releasableTo, originator
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(tlp: try container.decode(TLP.self, forKey: .tlp),
+                  releasableTo: try container.decode([String].self, forKey: .releasableTo),
+                  originator: try container.decode(String.self, forKey: .originator))
     }
 
     /// Reads the stored form back.

@@ -142,17 +142,21 @@ final class PostgresLoad: LoadTransaction {
     /// Formats records as COPY text lines and sends them in chunks.
     final class Sink: RecordSink {
         private let writer: PostgresCopyFromWriter
-        private let fileID: String
+        private let fileID: ByteBuffer
         private let hasChemical: Bool
         private let chunkBytes: Int
-        private let suffix: String
+        private let suffix: StaticString
         private var buffer: ByteBuffer
+        /// The COPY text of the last marking and the file id (`tlp\treleasable\toriginator\tfile\t`):
+        /// rows of one file almost always share it.
+        private var lastMarking: Marking?
+        private var markingText = ByteBuffer()
         private(set) var written = 0
 
-        init(writer: PostgresCopyFromWriter, kind: Kind, fileID: Int64, chunkBytes: Int, suffix: String) {
+        init(writer: PostgresCopyFromWriter, kind: Kind, fileID: Int64, chunkBytes: Int, suffix: StaticString) {
             self.suffix = suffix
             self.writer = writer
-            self.fileID = String(fileID)
+            self.fileID = ByteBuffer(string: String(fileID))
             self.hasChemical = kind.schema.hasChemical
             self.chunkBytes = chunkBytes
             buffer = ByteBufferAllocator().buffer(capacity: chunkBytes + 4096)
@@ -163,23 +167,28 @@ final class PostgresLoad: LoadTransaction {
             var out = ByteBuffer()
             swap(&out, &buffer)
             Self.append(record.id, to: &out); Self.tab(&out)
-            out.writeString(String(record.contentHash)); Self.tab(&out)
-            out.writeString(record.marking.tlp.rawValue); Self.tab(&out)
-            Self.append(record.marking.releasableToStored, to: &out); Self.tab(&out)
-            Self.append(record.marking.originator, to: &out); Self.tab(&out)
-            out.writeString(fileID); Self.tab(&out)
-            out.writeString(String(record.line)); Self.tab(&out)
+            Self.append(integer: record.contentHash, to: &out); Self.tab(&out)
+            if record.marking != lastMarking {
+                lastMarking = record.marking
+                markingText.clear()
+                Self.append(record.marking.tlp.rawValue, to: &markingText); Self.tab(&markingText)
+                Self.append(record.marking.releasableToStored, to: &markingText); Self.tab(&markingText)
+                Self.append(record.marking.originator, to: &markingText); Self.tab(&markingText)
+                markingText.writeBytes(fileID.readableBytesView); Self.tab(&markingText)
+            }
+            out.writeImmutableBuffer(markingText)
+            Self.append(integer: Int64(record.line), to: &out); Self.tab(&out)
             Self.appendOptional(record.attributesJSON, to: &out)
             for value in record.values {
                 Self.tab(&out)
                 switch value {
                 case .null: out.writeStaticString("\\N")
                 case .text(let text): Self.append(text, to: &out)
-                case .number(let number): out.writeString(number.description)
+                case .number(let number): Self.append(number: number, to: &out)
                 }
             }
             if hasChemical { Self.tab(&out); Self.appendOptional(record.chemicalRef, to: &out) }
-            out.writeString(suffix)
+            out.writeStaticString(suffix)
             let full = out.readableBytes >= chunkBytes
             swap(&out, &buffer)
             written += 1
@@ -202,18 +211,68 @@ final class PostgresLoad: LoadTransaction {
         private static func append(_ text: String, to out: inout ByteBuffer) {
             var text = text
             text.withUTF8 { bytes in
+                let raw = UnsafeRawBufferPointer(bytes)
                 var start = 0
-                for (index, byte) in bytes.enumerated() where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                    out.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
-                    switch byte {
-                    case 0x5C: out.writeStaticString("\\\\")
-                    case 0x09: out.writeStaticString("\\t")
-                    case 0x0A: out.writeStaticString("\\n")
-                    default: out.writeStaticString("\\r")
+                var index = 0
+                let count = raw.count
+                while index < count {
+                    let byte = raw[index]
+                    if byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                        if index > start { out.writeBytes(UnsafeRawBufferPointer(start: raw.baseAddress! + start, count: index - start)) }
+                        switch byte {
+                        case 0x5C: out.writeStaticString("\\\\")
+                        case 0x09: out.writeStaticString("\\t")
+                        case 0x0A: out.writeStaticString("\\n")
+                        default: out.writeStaticString("\\r")
+                        }
+                        start = index + 1
                     }
-                    start = index + 1
+                    index += 1
                 }
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
+                if start == 0 {
+                    out.writeBytes(raw)
+                } else if start < count {
+                    out.writeBytes(UnsafeRawBufferPointer(start: raw.baseAddress! + start, count: count - start))
+                }
+            }
+        }
+
+        /// Decimal digits of an integer, without making a String.
+        private static func append(integer value: Int64, to out: inout ByteBuffer) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+                var magnitude = value.magnitude
+                var position = 20
+                repeat {
+                    position -= 1
+                    digits[position] = UInt8(truncatingIfNeeded: 0x30 &+ magnitude % 10)
+                    magnitude /= 10
+                } while magnitude > 0
+                if value < 0 { out.writeInteger(UInt8(ascii: "-")) }
+                out.writeBytes(UnsafeRawBufferPointer(start: digits.baseAddress! + position, count: 20 - position))
+            }
+        }
+
+        /// A double as decimal text that PostgreSQL reads back to the same double: whole numbers as
+        /// integers; others with the fewest decimals (up to 15) that round-trip, found with
+        /// integer arithmetic; anything else in Swift's shortest round-tripping form.
+        private static func append(number value: Double, to out: inout ByteBuffer) {
+            if let (mantissa, decimals) = DecimalText.fixed(value) {
+                let magnitude = mantissa.magnitude
+                if mantissa < 0 { out.writeInteger(UInt8(ascii: "-")) }
+                let whole = magnitude / DecimalText.unitPowers[decimals]
+                append(integer: Int64(whole), to: &out)
+                guard decimals > 0 else { return }
+                out.writeInteger(UInt8(ascii: "."))
+                var fraction = magnitude % DecimalText.unitPowers[decimals]
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
+                    for position in stride(from: decimals - 1, through: 0, by: -1) {
+                        digits[position] = UInt8(truncatingIfNeeded: 0x30 &+ fraction % 10)
+                        fraction /= 10
+                    }
+                    out.writeBytes(UnsafeRawBufferPointer(start: digits.baseAddress!, count: decimals))
+                }
+            } else {
+                append(value.description, to: &out)
             }
         }
     }

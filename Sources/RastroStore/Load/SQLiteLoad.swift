@@ -81,6 +81,8 @@ final class SQLiteLoad: LoadTransaction {
     /// rows than it holds, each of its rows is settled in file order against its current version.
     final class Sink: RecordSink, @unchecked Sendable {
         static let batchSize = 64
+        /// Rows handed to the writer thread at once (a whole number of batches): fewer wake-ups.
+        static let handoffSize = batchSize * 16
         private let batchInsert: SQLiteStatement
         private let insert: SQLiteStatement
         private let current: SQLiteStatement
@@ -91,6 +93,8 @@ final class SQLiteLoad: LoadTransaction {
         private let columnCount: Int32
         private var pending: [Record] = []
         private var writer: BatchWriter!
+        /// The writer thread's staging memory for one batch's text.
+        private let arena = TextArena()
         /// Written by the writer thread; read after `finish`.
         var counts = FileCounts()
 
@@ -108,13 +112,13 @@ final class SQLiteLoad: LoadTransaction {
             retire = try database.prepare("UPDATE \(kind.table) SET is_current = 0 WHERE record_id = ? AND version = ?")
             hasChemical = kind.schema.hasChemical
             columnCount = Int32(columns.count - 1)
-            pending.reserveCapacity(Self.batchSize)
-            writer = BatchWriter { [unowned self] batch in try self.write(batch: batch) }
+            pending.reserveCapacity(Self.handoffSize)
+            writer = BatchWriter(capacity: 4) { [unowned self] handoff in try self.write(handoff: handoff) }
         }
 
         func write(_ record: Record) async throws {
             pending.append(record)
-            if pending.count == Self.batchSize {
+            if pending.count == Self.handoffSize {
                 try writer.submit(pending)
                 pending.removeAll(keepingCapacity: true)
             }
@@ -133,14 +137,25 @@ final class SQLiteLoad: LoadTransaction {
             writer.abandon()
         }
 
-        /// Runs on the writer thread: one batch, in file order.
-        fileprivate func write(batch: [Record]) throws {
+        /// Runs on the writer thread: one handoff, in file order, `batchSize` rows per statement.
+        fileprivate func write(handoff: [Record]) throws {
+            var start = 0
+            while start < handoff.count {
+                let end = min(start + Self.batchSize, handoff.count)
+                try write(batch: handoff[start..<end])
+                start = end
+            }
+        }
+
+        private func write(batch: ArraySlice<Record>) throws {
             if batch.count == Self.batchSize {
                 batchInsert.reset()
+                arena.reset()
                 for (position, record) in batch.enumerated() {
-                    bind(record, hash: record.contentHash, version: 1, to: batchInsert, offset: Int32(position) * columnCount)
+                    bindStaged(record, to: batchInsert, offset: Int32(position) * columnCount)
                 }
                 try batchInsert.step()
+                batchInsert.reset()
                 if database.changes == batch.count {
                     counts.inserted += batch.count
                     return
@@ -192,6 +207,37 @@ final class SQLiteLoad: LoadTransaction {
             counts.versioned += 1
         }
 
+        /// Binds a row as version 1 of the batch statement, its text staged in `arena` and bound
+        /// without copies (the arena outlives the statement's step).
+        private func bindStaged(_ record: Record, to statement: SQLiteStatement, offset: Int32) {
+            func text(_ value: String, at index: Int32) {
+                let (pointer, count) = arena.stage(value)
+                statement.bindStaticText(pointer, count: count, at: index)
+            }
+            text(record.id, at: offset + 1)
+            statement.bindInt(record.contentHash, at: offset + 2)
+            text(record.marking.tlp.rawValue, at: offset + 3)
+            text(record.marking.releasableToStored, at: offset + 4)
+            text(record.marking.originator, at: offset + 5)
+            statement.bindInt(fileID, at: offset + 6)
+            statement.bindInt(Int64(record.line), at: offset + 7)
+            if let attributes = record.attributesJSON { text(attributes, at: offset + 8) } else { statement.bindNull(at: offset + 8) }
+            var index = offset + 9
+            for value in record.values {
+                switch value {
+                case .null: statement.bindNull(at: index)
+                case .text(let value): text(value, at: index)
+                case .number(let number): statement.bindDouble(number, at: index)
+                }
+                index += 1
+            }
+            if hasChemical {
+                if let reference = record.chemicalRef { text(reference, at: index) } else { statement.bindNull(at: index) }
+                index += 1
+            }
+            statement.bindInt(1, at: index)
+        }
+
         private func bind(_ record: Record, hash: Int64, version: Int64, to statement: SQLiteStatement, offset: Int32) {
             _ = statement.bindText(record.id, at: offset + 1)
             statement.bindInt(hash, at: offset + 2)
@@ -219,6 +265,50 @@ final class SQLiteLoad: LoadTransaction {
                 index += 1
             }
             statement.bindInt(version, at: index)
+        }
+    }
+}
+
+/// Memory for the text of one batch, handed to SQLite without copies: `stage` copies a string in
+/// and returns where it lives; nothing moves until `reset`. A batch that outgrows the block gets
+/// extra blocks, and the next `reset` replaces them all by one block big enough for it.
+final class TextArena {
+    private var blocks: [UnsafeMutableRawBufferPointer]
+    private var used = 0
+    private var total = 0
+
+    init(capacity: Int = 64 * 1024) {
+        blocks = [UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)]
+    }
+
+    deinit {
+        for block in blocks { block.deallocate() }
+    }
+
+    func reset() {
+        if blocks.count > 1 {
+            let size = max(total, blocks[0].count) * 2
+            for block in blocks { block.deallocate() }
+            blocks = [UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)]
+        }
+        used = 0
+        total = 0
+    }
+
+    @inline(__always) func stage(_ text: String) -> (UnsafePointer<CChar>, Int) {
+        var text = text
+        return text.withUTF8 { bytes in
+            let count = bytes.count
+            if used + count > blocks[blocks.count - 1].count {
+                blocks.append(UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 64 * 1024), alignment: 8))
+                used = 0
+            }
+            let block = blocks[blocks.count - 1]
+            let start = block.baseAddress! + used
+            if count > 0 { start.copyMemory(from: bytes.baseAddress!, byteCount: count) }
+            used += count
+            total += count
+            return (UnsafePointer(start.assumingMemoryBound(to: CChar.self)), count)
         }
     }
 }

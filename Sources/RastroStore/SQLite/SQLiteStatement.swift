@@ -44,6 +44,12 @@ final class SQLiteStatement {
         }
     }
 
+    /// Binds bytes that stay valid, unchanged, until the statement has been stepped and reset
+    /// (SQLITE_STATIC: SQLite neither copies nor frees them).
+    @inline(__always) func bindStaticText(_ text: UnsafePointer<CChar>, count: Int, at index: Int32) {
+        sqlite3_bind_text(statement, index, text, Int32(count), nil)
+    }
+
     @inline(__always) func bindNull(at index: Int32) { sqlite3_bind_null(statement, index) }
     @inline(__always) func bindInt(_ value: Int64, at index: Int32) { sqlite3_bind_int64(statement, index, value) }
     @inline(__always) func bindDouble(_ value: Double, at index: Int32) { sqlite3_bind_double(statement, index, value) }
