@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "RastroModel", targets: ["RastroModel"]),
         .library(name: "RastroStore", targets: ["RastroStore"]),
         .library(name: "RastroIngest", targets: ["RastroIngest"]),
+        .library(name: "RastroSim", targets: ["RastroSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,22 +46,29 @@ let package = Package(
             dependencies: ["RastroModel", "RastroStore"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "RastroSim",
+            dependencies: ["RastroModel"],
+            resources: [.copy("Resources/geo")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "rastro",
             dependencies: [
-                "RastroModel", "RastroStore", "RastroIngest",
+                "RastroModel", "RastroStore", "RastroIngest", "RastroSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "RastroTesting",
-            dependencies: ["RastroModel", "RastroStore", "RastroIngest"],
+            dependencies: ["RastroModel", "RastroStore", "RastroIngest", "RastroSim"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RastroModelTests", dependencies: ["RastroModel"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroIngestTests", dependencies: ["RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroStoreTests", dependencies: ["RastroStore", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "RastroSimTests", dependencies: ["RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroCLITests", dependencies: ["RastroTesting"], swiftSettings: swiftSettings),
     ]
 )

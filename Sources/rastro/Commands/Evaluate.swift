@@ -1,0 +1,61 @@
+import ArgumentParser
+import RastroSim
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score findings against a simulated world's truth.",
+        discussion: """
+            Reads the truth.json that `rastro simulate` wrote and a findings file (contract v1) and \
+            prints how well the findings match. Consignments the findings leave out count with \
+            risk 0, truth mentions they leave out as singletons; ids the truth lacks are ignored; \
+            each such item is counted in the output. A group of tied risks counts by its expected \
+            share, and pairwise precision or recall is 1 when there is no pair to judge.
+
+            Metrics ("n/a" when undefined):
+              AUC          chance a diverted consignment outranks a clean one; ties half
+              precision@k  share diverted among the k riskiest; k = number diverted
+              recall@0.5   share of the diverted consignments with risk >= 0.5
+              precision    share of mention pairs put together that are one party
+              recall       share of same-party mention pairs put together
+              F1           harmonic mean of that pairwise precision and recall
+              hit@k        share of labs within 2 km of a top-k area; k = 1 5 10 L 2L
+              precision@L  share of the top L areas (L = labs) finding a distinct lab
+
+            Without --findings there is nothing to score yet: findings will come from \
+            `rastro analyze`, which is not built.
+
+            Example:
+              rastro evaluate --truth world/truth.json --findings findings.json
+            """)
+
+    @Option(help: ArgumentHelp("The world's truth, as written by rastro simulate.", valueName: "file"))
+    var truth: String
+
+    @Option(help: ArgumentHelp("The findings to score (contract v1 findings JSON).", valueName: "file"))
+    var findings: String?
+
+    @Flag(help: "Print JSON instead of a report.")
+    var json = false
+
+    func run() throws {
+        guard let findingsPath = findings else {
+            throw Failure(code: Failure.usage, message: """
+                no findings to score: the store holds none yet (rastro analyze is not built); \
+                pass --findings FILE, a findings JSON file (contract v1)
+                """)
+        }
+        let evaluation: Evaluation
+        do throws(Evaluator.InputError) {
+            let truth = try Evaluator.readTruth(at: self.truth)
+            let findings = try Evaluator.readFindings(at: findingsPath)
+            evaluation = Evaluator.evaluate(findings: findings, truth: truth)
+        } catch {
+            throw Failure(code: error.code == .unreadable ? Failure.usage : Failure.rejectedInput, message: error.description)
+        }
+        if json {
+            try Terminal.json(evaluation)
+        } else {
+            print(evaluation.report(), terminator: "")
+        }
+    }
+}
