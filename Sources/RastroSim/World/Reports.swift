@@ -21,7 +21,7 @@ extension TrafficBuilder {
             guard chemicals.isControlled(key.chemical), party.role != .exporter, party.role != .carrier else { continue }
             let reporting = party.illicit ? random.chance(parameters.frontsReporting) : party.licensed
             guard reporting, let movements = traffic.ledgers[key] else { continue }
-            let seller = party.role == .distributor || (party.role == .importer && party.businessType == "distributor")
+            let seller = party.role == .distributor || party.role == .broker || (party.role == .importer && party.businessType == "distributor")
             let leak = leaks[key.party]
             var bookStock = 0.0
             var physicalStock = 0.0

@@ -299,8 +299,17 @@ struct TrafficBuilder {
         let lots = split(quantity, into: random.int(4...7), chemical: chemical)
         for lot in lots {
             let buyer = buyer(for: chemical, near: importer, distributorsToo: true)
-            let saleDay = day + random.int(3...60)
-            sell(lot, of: chemical, from: importer, to: buyer, day: saleDay, source: consignment, traceable: random.chance(0.7))
+            var saleDay = day + random.int(3...60)
+            if !cast.brokers.isEmpty, random.chance(0.08) {
+                // Through a broker, who buys and sells the lot on within days.
+                let broker = random.pick(cast.brokers)
+                cast.parties[broker].licensed = cast.parties[broker].licensed || chemicals.isControlled(chemical)
+                sell(lot, of: chemical, from: importer, to: broker, day: saleDay, source: consignment, traceable: random.chance(0.7))
+                saleDay += random.int(1...6)
+                sell(lot, of: chemical, from: broker, to: buyer, day: saleDay, source: consignment, traceable: random.chance(0.5))
+            } else {
+                sell(lot, of: chemical, from: importer, to: buyer, day: saleDay, source: consignment, traceable: random.chance(0.7))
+            }
             if cast.parties[buyer].role == .distributor || cast.parties[buyer].role == .importer {
                 let resale = split(lot, into: random.int(2...5), chemical: chemical)
                 for part in resale {
