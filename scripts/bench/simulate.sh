@@ -33,9 +33,10 @@ cp "$SCRATCH/release/rastro" "$RASTRO"
 REV=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 RESULTS=$BENCH_DIR/simulate-results.txt
 
-timed() { # timed OUT CMD… → T_SEC, T_KB
+timed() { # timed OUT CMD… → T_SEC, T_KB; the command's output in OUT.log
+  local out=$1; shift
   local tf; tf=$(mktemp "$BENCH_DIR/time.XXXXXX")
-  /usr/bin/time -f '%e %M' -o "$tf" "$@" > "$1.log" 2>&1 || { tail -20 "$1.log" >&2; die "exit code from: ${*:2}"; }
+  /usr/bin/time -f '%e %M' -o "$tf" "$@" > "$out.log" 2>&1 || { tail -20 "$out.log" >&2; die "exit code from: $*"; }
   read -r T_SEC T_KB < "$tf"; rm -f "$tf"
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

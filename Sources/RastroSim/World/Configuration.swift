@@ -68,10 +68,10 @@ struct Parameters {
             labs = 3; raidedLabs = 1; gpsInterval = 20
         case .medium:
             consignments = 2_000; importers = 70; distributors = 60; endUsers = 260; carriers = 24; brokers = 10; exporters = 36
-            labs = 8; raidedLabs = 2; gpsInterval = 16
+            labs = 8; raidedLabs = 2; gpsInterval = 19
         case .large:
             consignments = 20_000; importers = 420; distributors = 380; endUsers = 1_800; carriers = 90; brokers = 40
-            exporters = 140; labs = 20; raidedLabs = 5; gpsInterval = 10
+            exporters = 140; labs = 20; raidedLabs = 5; gpsInterval = 12
         }
         divertedShare = 0.07
         switch options.difficulty {
