@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RastroStore", targets: ["RastroStore"]),
         .library(name: "RastroIngest", targets: ["RastroIngest"]),
         .library(name: "RastroSim", targets: ["RastroSim"]),
+        .library(name: "RastroResolve", targets: ["RastroResolve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +48,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RastroResolve",
+            dependencies: ["RastroModel", "RastroStore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RastroSim",
             dependencies: ["RastroModel"],
             resources: [.copy("Resources/geo")],
@@ -55,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "rastro",
             dependencies: [
-                "RastroModel", "RastroStore", "RastroIngest", "RastroSim",
+                "RastroModel", "RastroStore", "RastroIngest", "RastroSim", "RastroResolve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -68,6 +74,7 @@ let package = Package(
         .testTarget(name: "RastroModelTests", dependencies: ["RastroModel"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroIngestTests", dependencies: ["RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroStoreTests", dependencies: ["RastroStore", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "RastroResolveTests", dependencies: ["RastroResolve", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroSimTests", dependencies: ["RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroCLITests", dependencies: ["RastroTesting"], exclude: ["Snapshots"], swiftSettings: swiftSettings),
     ]

@@ -1,0 +1,167 @@
+public import RastroModel
+
+/// Resolves party mentions into entities: normalizes each distinct mention once, finds candidate
+/// pairs through several blocking keys (tax id, rare name words and their phonetic keys, postal
+/// code + street, phone, email), estimates the Fellegi–Sunter model from the data (u from random
+/// pairs, m and λ by EM), scores the candidates and clusters them without chaining.
+public struct Resolver: Sendable {
+    public struct Options: Sendable {
+        /// A pair is a match candidate when it is more likely a match than not …
+        public var threshold = 0.5
+        /// … and two groups merge only when their pairs are, on average, too.
+        public var average = 0.5
+        /// Blocks larger than this are skipped (a word that common says nothing).
+        public var maxBlock = 400
+        public var randomPairs = 50_000
+        public var seed: UInt64 = 1
+        public init() {}
+    }
+
+    public struct Result: Sendable {
+        /// Entity label per input mention (the index of its first mention).
+        public var labels: [Int]
+        public var model: FellegiSunter
+        public var distinctMentions: Int
+        public var candidatePairs: Int
+        public var seconds: [String: Double]
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    public func resolve(_ mentions: [PartyMention]) -> Result {
+        var clock = ContinuousClock.now
+        var seconds: [String: Double] = [:]
+        func lap(_ name: String) {
+            let now = ContinuousClock.now
+            let elapsed = now - clock
+            seconds[name] = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            clock = now
+        }
+        // Identical mentions (same attributes) are resolved once.
+        var distinct: [PartyMention] = []
+        var index: [PartyMention: Int] = [:]
+        var mentionOf = [Int](repeating: 0, count: mentions.count)
+        for (position, mention) in mentions.enumerated() {
+            var key = mention
+            key.mention = Mention(kind: "", id: "", role: .self)
+            if let known = index[key] {
+                mentionOf[position] = known
+            } else {
+                index[key] = distinct.count
+                mentionOf[position] = distinct.count
+                distinct.append(key)
+            }
+        }
+        let profiles = distinct.map(PartyProfile.init)
+        lap("normalize")
+
+        let pairs = Blocking.candidatePairs(profiles, maxBlock: options.maxBlock)
+        lap("block")
+
+        var model = FellegiSunter(fields: PartyComparison.fields)
+        var random = SplitMix(seed: options.seed)
+        var randomPatterns: [FellegiSunter.Pattern: Int] = [:]
+        if profiles.count > 1 {
+            for _ in 0..<options.randomPairs {
+                let a = Int(random.next() % UInt64(profiles.count)), b = Int(random.next() % UInt64(profiles.count))
+                guard a != b else { continue }
+                randomPatterns[PartyComparison.compare(profiles[a], profiles[b]), default: 0] += 1
+            }
+        }
+        model.estimateU(randomPairs: randomPatterns)
+        var patterns: [FellegiSunter.Pattern] = []
+        patterns.reserveCapacity(pairs.count)
+        var counts: [FellegiSunter.Pattern: Int] = [:]
+        for pair in pairs {
+            let pattern = PartyComparison.compare(profiles[pair.0], profiles[pair.1])
+            patterns.append(pattern)
+            counts[pattern, default: 0] += 1
+        }
+        lap("compare")
+        // Anchors: the same valid tax id and a name at least similar, or the same core name with the
+        // same phone or street address.
+        var anchors: [FellegiSunter.Pattern: Int] = [:]
+        for (pattern, count) in counts where (pattern[1] == 2 && pattern[0] >= 1) || (pattern[0] == 3 && (pattern[4] == 1 || pattern[2] == 2)) {
+            anchors[pattern] = count
+        }
+        model.seed(anchors: anchors, candidates: pairs.count)
+        model.estimate(patterns: counts)
+        lap("estimate")
+
+        var cache: [FellegiSunter.Pattern: Double] = [:]
+        var edges: [Clustering.Edge] = []
+        for (position, pair) in pairs.enumerated() {
+            let pattern = patterns[position]
+            let probability = cache[pattern] ?? model.probability(pattern)
+            cache[pattern] = probability
+            edges.append(.init(a: pair.0, b: pair.1, probability: probability))
+        }
+        let clustering = Clustering(threshold: options.threshold, average: options.average)
+        let labels = clustering.cluster(count: profiles.count, edges: edges,
+                                        score: { model.probability(PartyComparison.compare(profiles[$0], profiles[$1])) },
+                                        cannotLink: { left, right in
+                                            let leftIDs = Set(left.compactMap { profiles[$0].taxIDValid ? profiles[$0].taxID : nil })
+                                            let rightIDs = Set(right.compactMap { profiles[$0].taxIDValid ? profiles[$0].taxID : nil })
+                                            return !leftIDs.isEmpty && !rightIDs.isEmpty && leftIDs.isDisjoint(with: rightIDs)
+                                        })
+        lap("cluster")
+        return Result(labels: mentionOf.map { labels[$0] }, model: model, distinctMentions: distinct.count, candidatePairs: pairs.count,
+                      seconds: seconds)
+    }
+}
+
+/// Candidate pairs from several blocking keys; each pair once, smaller index first.
+enum Blocking {
+    static func candidatePairs(_ profiles: [PartyProfile], maxBlock: Int) -> [(Int, Int)] {
+        var blocks: [String: [Int]] = [:]
+        // Document frequency of name words, so that only distinctive words block.
+        var frequency: [String: Int] = [:]
+        for profile in profiles { for token in Set(profile.name.tokens) { frequency[token, default: 0] += 1 } }
+        for (position, profile) in profiles.enumerated() {
+            if let tax = profile.taxID, tax.count >= 10 {
+                blocks["t:" + tax, default: []].append(position)
+                blocks["t9:" + String(tax.prefix(9)), default: []].append(position)
+            }
+            let rare = profile.name.tokens.filter { $0.count > 2 && (frequency[$0] ?? 0) <= maxBlock }
+            for token in rare {
+                blocks["w:" + token, default: []].append(position)
+                blocks["p:" + Phonetic.key(token), default: []].append(position)
+            }
+            if profile.name.tokens.count >= 2 {
+                blocks["n2:" + profile.name.tokens.prefix(2).map { Phonetic.key($0) }.joined(separator: "|"), default: []].append(position)
+            }
+            if let postal = profile.postalCode, let street = profile.street { blocks["a:" + postal + "|" + street, default: []].append(position) }
+            if let phone = profile.phone { blocks["ph:" + phone, default: []].append(position) }
+            if let email = profile.email { blocks["e:" + email, default: []].append(position) }
+        }
+        var seen = Set<UInt64>()
+        var pairs: [(Int, Int)] = []
+        for key in blocks.keys.sorted() {
+            guard let members = blocks[key], members.count > 1, members.count <= maxBlock else { continue }
+            for i in 0..<members.count {
+                for j in (i + 1)..<members.count {
+                    let a = min(members[i], members[j]), b = max(members[i], members[j])
+                    if seen.insert(UInt64(a) << 32 | UInt64(b)).inserted { pairs.append((a, b)) }
+                }
+            }
+        }
+        return pairs
+    }
+}
+
+/// A small seeded generator for sampling random pairs.
+struct SplitMix {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
