@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "RastroModelTests", dependencies: ["RastroModel"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroIngestTests", dependencies: ["RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroStoreTests", dependencies: ["RastroStore", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "RastroResolveTests", dependencies: ["RastroResolve", "RastroTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "RastroResolveTests", dependencies: ["RastroResolve", "RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroSimTests", dependencies: ["RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroCLITests", dependencies: ["RastroTesting"], exclude: ["Snapshots"], swiftSettings: swiftSettings),
     ]
