@@ -112,6 +112,33 @@ import Testing
         #expect(consignment.chemical.isListed)
     }
 
+    /// The validator reuses the last row's marking when its cells repeat; rows with other cells,
+    /// bad cells, or none get their own.
+    @Test func eachRowGetsItsOwnMarkingWhenMarkingsRepeatAndChange() throws {
+        let path = try Fixtures.file("o.csv", """
+            org_id,name,country,tlp,releasable_to,originator
+            O1,A,MX,amber,MX,MX-SAT
+            O2,B,MX,amber,MX,MX-SAT
+            O3,C,MX,green,,MX-SAT
+            O4,D,MX,purple,MX,MX-SAT
+            O5,E,MX,amber,MX,MX-SAT
+            O6,F,MX,,,
+            O7,G,MX,amber,MX;US,MX-SAT
+            """)
+        var reader = try CSVReader(path: path)
+        var raw = RawRow()
+        _ = try reader.next(into: &raw)
+        let validator = RowValidator(kind: .organizations, file: "o.csv", defaults: .init(tlp: .amber, originator: "MX-TEST"))
+        try validator.bind(header: (0..<raw.count).map { raw.string($0) }, complete: true)
+        var markings: [Marking?] = []
+        var problems: [IngestError] = []
+        while try reader.next(into: &raw) { markings.append(validator.validate(raw, problems: &problems)?.marking) }
+        let shared = Marking(tlp: .amber, releasableTo: ["MX"], originator: "MX-SAT")
+        #expect(markings == [shared, shared, Marking(tlp: .green, originator: "MX-SAT"), nil, shared,
+                             Marking(tlp: .amber, originator: "MX-TEST"), Marking(tlp: .amber, releasableTo: ["MX", "US"], originator: "MX-SAT")])
+        #expect(problems.map(\.description) == ["o.csv:5: tlp: unknown TLP level (expected clear, green, amber, amber+strict or red)"])
+    }
+
     @Test func trackPointIdsAreVehicleAtUTCTime() throws {
         let path = try Fixtures.file("t.csv", "vehicle_id,recorded_at,lat,lon\nTRK-9,2026-03-02T14:05:00-06:00,20.67,-103.35\n")
         #expect(try validateFirstRow(.trackPoints, path: path).record?.id == "TRK-9@2026-03-02T20:05:00Z")

@@ -38,6 +38,9 @@ final class RowValidator {
     /// Per field, resolved once so that the row loop copies no `Field` values.
     private let fieldTypes: [FieldType]
     private let requiredIndexes: [Int]
+    /// The last row's marking cells (tlp, releasable_to, originator, each followed by 0) and marking.
+    private var lastMarkingKey: [UInt8] = []
+    private var lastMarking: Marking?
 
     init(kind: Kind, file: String, defaults: Defaults, catalog: ChemicalCatalog = .shipped, countries: Countries = .shipped) {
         schema = kind.schema
@@ -107,10 +110,9 @@ final class RowValidator {
         }
         var values = [FieldValue](repeating: .null, count: fieldTypes.count)
         var attributes: [Record.Attribute] = []
-        var tlp = defaults.tlp
-        var releasable = defaults.releasableTo
-        var originator = defaults.originator
         var marked = false
+        var markingCells: [Range<Int>?] = [nil, nil, nil]
+        var marking = defaultMarking
         row.storage.withUnsafeBufferPointer { storage in
             for (column, target) in targets.enumerated() where row.present[column] {
                 let range = row.range(column)
@@ -127,15 +129,13 @@ final class RowValidator {
                     }
                 case .tlp:
                     marked = true
-                    if let text = CellParser.utf8(bytes), let level = TLP(parsing: text) { tlp = level } else { fail("tlp", .tlp) }
+                    markingCells[0] = lower..<upper
                 case .releasableTo:
                     marked = true
-                    let text = CellParser.utf8(bytes) ?? ""
-                    let tokens = text.split(separator: ";").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
-                    if tokens.allSatisfy(Marking.isValidParty) { releasable = tokens } else { fail("releasable_to", .party) }
+                    markingCells[1] = lower..<upper
                 case .originator:
                     marked = true
-                    if let text = CellParser.utf8(bytes), Marking.isValidParty(text) { originator = text } else { fail("originator", .party) }
+                    markingCells[2] = lower..<upper
                 case .attribute(let name):
                     if let text = CellParser.utf8(bytes) {
                         attributes.append(Record.Attribute(name: name, value: text))
@@ -145,6 +145,7 @@ final class RowValidator {
                 }
             }
         }
+        if marked { marking = resolveMarking(row, markingCells, fail: fail) }
         for index in requiredIndexes where values[index] == .null {
             let name = schema.fields[index].name
             if !problems[before...].contains(where: { $0.column == name }) { fail(name, .missing) }
@@ -175,8 +176,46 @@ final class RowValidator {
             chemicalRef = chemicalCache.resolve(cas: values[cas].text, name: values[name].text, catalog: parser.catalog)
         }
         return Record(kind: schema.kind, id: id, values: values, attributes: attributes,
-                      marking: marked ? Marking(tlp: tlp, releasableTo: releasable, originator: originator) : defaultMarking,
+                      marking: marking,
                       chemicalRef: chemicalRef, line: row.line)
+    }
+
+    /// The marking of a row with marking columns. Rows of one file nearly always repeat the same
+    /// cells, so the last row's cells and marking are kept and reused when the bytes are equal.
+    private func resolveMarking(_ row: RawRow, _ cells: [Range<Int>?], fail: (String?, Reason) -> Void) -> Marking {
+        var key: [UInt8] = []
+        row.storage.withUnsafeBufferPointer { storage in
+            for cell in cells {
+                if let cell { key.append(contentsOf: UnsafeBufferPointer(rebasing: storage[cell])) }
+                key.append(0)
+            }
+        }
+        if let last = lastMarking, key == lastMarkingKey { return last }
+        var tlp = defaults.tlp
+        var releasable = defaults.releasableTo
+        var originator = defaults.originator
+        var failed = false
+        row.storage.withUnsafeBufferPointer { storage in
+            func text(_ index: Int) -> String? {
+                cells[index].map { CellParser.utf8(UnsafeBufferPointer(rebasing: storage[$0])) ?? "\u{FFFD}" }
+            }
+            if let value = text(0) {
+                if let level = TLP(parsing: value) { tlp = level } else { fail("tlp", .tlp); failed = true }
+            }
+            if let value = text(1) {
+                let tokens = value.split(separator: ";").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+                if tokens.allSatisfy(Marking.isValidParty) { releasable = tokens } else { fail("releasable_to", .party); failed = true }
+            }
+            if let value = text(2) {
+                if Marking.isValidParty(value) { originator = value } else { fail("originator", .party); failed = true }
+            }
+        }
+        let marking = Marking(tlp: tlp, releasableTo: releasable, originator: originator)
+        if !failed {
+            lastMarkingKey = key
+            lastMarking = marking
+        }
+        return marking
     }
 
     /// Rules that span fields: coordinate pairs, time order, aligned lists.
