@@ -26,7 +26,11 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 1)
         // WAL with synchronous=NORMAL survives a killed process (not a power cut between checkpoints).
-        try run("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY")
+        // temp_store stays FILE: with MEMORY, the statement and savepoint sub-journal lives in
+        // SQLite's in-memory journal, whose reads walk its chunk list from the start. A load of a
+        // second large file in the same transaction then slowed to ~6k rows/s (a 211k-row file
+        // followed by 1M track points: over 160 s instead of 10 s; docs/benchmarks.md).
+        try run("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536")
     }
 
     deinit {
