@@ -52,6 +52,12 @@ let package = Package(
             dependencies: ["RastroModel", "RastroStore"],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "rastro-er-bench",
+            dependencies: ["RastroResolve"],
+            path: "Benchmarks/ERBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "RastroSim",
             dependencies: ["RastroModel"],

@@ -10,6 +10,7 @@ public enum Similarity {
         if a.isEmpty || b.isEmpty { return 0 }
         if a == b { return 1 }
         let window = max(0, max(a.count, b.count) / 2 - 1)
+        if a.count <= 64, b.count <= 64 { return jaroWinklerShort(a, b, window: window) }
         var aMatched = [Bool](repeating: false, count: a.count)
         var bMatched = [Bool](repeating: false, count: b.count)
         var matches = 0
@@ -28,6 +29,39 @@ public enum Similarity {
         var j = 0
         for i in a.indices where aMatched[i] {
             while !bMatched[j] { j += 1 }
+            if a[i] != b[j] { transpositions += 1 }
+            j += 1
+        }
+        let m = Double(matches)
+        let jaro = (m / Double(a.count) + m / Double(b.count) + (m - Double(transpositions / 2)) / m) / 3
+        var prefix = 0
+        while prefix < min(4, a.count, b.count), a[prefix] == b[prefix] { prefix += 1 }
+        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+    }
+
+    /// The same for strings of at most 64 scalars, with bit masks instead of arrays (no allocation).
+    private static func jaroWinklerShort(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], window: Int) -> Double {
+        var aMatched: UInt64 = 0, bMatched: UInt64 = 0
+        var matches = 0
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                for i in 0..<a.count {
+                    let low = max(0, i - window), high = min(b.count - 1, i + window)
+                    guard low <= high else { continue }
+                    for j in low...high where bMatched & (1 << UInt64(j)) == 0 && a[i] == b[j] {
+                        aMatched |= 1 << UInt64(i)
+                        bMatched |= 1 << UInt64(j)
+                        matches += 1
+                        break
+                    }
+                }
+            }
+        }
+        guard matches > 0 else { return 0 }
+        var transpositions = 0
+        var j = 0
+        for i in a.indices where aMatched & (1 << UInt64(i)) != 0 {
+            while bMatched & (1 << UInt64(j)) == 0 { j += 1 }
             if a[i] != b[j] { transpositions += 1 }
             j += 1
         }
