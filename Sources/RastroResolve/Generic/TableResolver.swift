@@ -187,7 +187,9 @@ public struct TableResolver: Sendable {
             if compared.count >= 3, Double(top) >= 0.7 * Double(compared.count) { anchors[pattern] = count }
         }
         model.seed(anchors: anchors, candidates: patterns.count)
-        model.estimate(patterns: counts)
+        // u free: among candidate pairs, agreeing on a blocking field is common for non-matches
+        // too, and u from random pairs would call all of them matches.
+        model.estimate(patterns: counts, fixU: false)
         return model
     }
 }

@@ -108,8 +108,10 @@ public struct FellegiSunter: Sendable, Hashable, Codable {
                     uCounts[field][Int(level)] += (1 - g) * n
                 }
             }
+            // Matches are a minority of the candidate pairs; a "match" class that swallows most of
+            // them is EM's degenerate solution, not a finding.
             var change = abs(matched / total - prior)
-            prior = min(max(matched / total, 1e-6), 1 - 1e-6)
+            prior = min(max(matched / total, 1e-6), 0.5)
             for field in fields.indices {
                 let mTotal = mCounts[field].reduce(0, +)
                 let newM = mCounts[field].map { $0 / mTotal }
