@@ -63,7 +63,7 @@ public struct Resolver: Sendable {
         lap("block")
 
         var model = FellegiSunter(fields: PartyComparison.fields)
-        var random = SplitMix(seed: options.seed)
+        var random = SplitMix64(seed: options.seed)
         var randomPatterns: [FellegiSunter.Pattern: Int] = [:]
         if profiles.count > 1 {
             for _ in 0..<options.randomPairs {
@@ -150,18 +150,5 @@ enum Blocking {
             }
         }
         return pairs
-    }
-}
-
-/// A small seeded generator for sampling random pairs.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,5 @@
+import RastroModel
+
 /// The same engine for any table of records: fields declared with a kind (how to compare them),
 /// blocking keys declared as lists of fields. Used for benchmarks on public data sets (FEBRL)
 /// and for any future source whose parties are not contract mentions.
@@ -122,7 +124,7 @@ public struct TableResolver: Sendable {
             guard let (x, y) = blocks[key], !x.isEmpty, !y.isEmpty, x.count * y.count <= spec.maxBlock * spec.maxBlock else { continue }
             for i in x { for j in y where seen.insert(UInt64(i) << 32 | UInt64(j)).inserted { pairs.append((i, j)) } }
         }
-        var random = SplitMix(seed: 7)
+        var random = SplitMix64(seed: 7)
         let patterns = pairs.map { compare(a[$0.0], b[$0.1]) }
         let model = fit(patterns: patterns, compare: { compare(a[$0], b[$1]) }, random: {
             (Int(random.next() % UInt64(a.count)), Int(random.next() % UInt64(b.count)))
@@ -154,7 +156,7 @@ public struct TableResolver: Sendable {
                 }
             }
         }
-        var random = SplitMix(seed: 7)
+        var random = SplitMix64(seed: 7)
         let patterns = pairs.map { compare(records[$0.0], records[$0.1]) }
         let model = fit(patterns: patterns, compare: { compare(records[$0], records[$1]) }, random: {
             (Int(random.next() % UInt64(records.count)), Int(random.next() % UInt64(records.count)))

@@ -32,6 +32,11 @@ public enum Similarity {
             if a[i] != b[j] { transpositions += 1 }
             j += 1
         }
+        return winkler(a, b, matches: matches, transpositions: transpositions)
+    }
+
+    /// Jaro from the counts, raised for a common prefix of up to four.
+    private static func winkler(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], matches: Int, transpositions: Int) -> Double {
         let m = Double(matches)
         let jaro = (m / Double(a.count) + m / Double(b.count) + (m - Double(transpositions / 2)) / m) / 3
         var prefix = 0
@@ -65,11 +70,7 @@ public enum Similarity {
             if a[i] != b[j] { transpositions += 1 }
             j += 1
         }
-        let m = Double(matches)
-        let jaro = (m / Double(a.count) + m / Double(b.count) + (m - Double(transpositions / 2)) / m) / 3
-        var prefix = 0
-        while prefix < min(4, a.count, b.count), a[prefix] == b[prefix] { prefix += 1 }
-        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+        return winkler(a, b, matches: matches, transpositions: transpositions)
     }
 
     /// Damerau–Levenshtein distance (optimal string alignment), capped: returns `limit + 1` as soon

@@ -1,3 +1,5 @@
+import RastroModel
+
 /// The simulator's random numbers: xoshiro256** seeded through SplitMix64, so a seed gives the
 /// same world on every machine and Swift version (the standard library's generator is neither
 /// seedable nor stable). Each part of the world draws from its own stream, derived from the seed
@@ -6,15 +8,8 @@ struct SimRandom: RandomNumberGenerator {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
     init(seed: UInt64, stream: String = "") {
-        var mix = seed ^ Self.fnv(stream)
-        func next() -> UInt64 {
-            mix &+= 0x9E37_79B9_7F4A_7C15
-            var z = mix
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        state = (next(), next(), next(), next())
+        var mix = SplitMix64(seed: seed ^ Self.fnv(stream))
+        state = (mix.next(), mix.next(), mix.next(), mix.next())
     }
 
     /// A new independent stream for one item (a leg, a party …), derived from this one's seed.
