@@ -5,7 +5,7 @@ import Testing
 /// `--help` of every command, compared with the snapshots in `Snapshots/`. Set
 /// `RASTRO_RECORD_SNAPSHOTS=1` to rewrite them after a deliberate change.
 @Suite struct HelpTests {
-    @Test(arguments: ["", "init", "ingest", "stats", "show", "simulate", "evaluate"])
+    @Test(arguments: ["", "init", "ingest", "stats", "show", "simulate", "evaluate", "resolve"])
     func helpMatchesItsSnapshot(_ command: String) throws {
         let arguments = command.isEmpty ? ["--help"] : [command, "--help"]
         let result = try RastroProcess.run(arguments)
