@@ -38,17 +38,8 @@ struct PartyProfile: Hashable {
         city = mention.city.map(Fold.text)
         country = mention.country?.uppercased()
         phone = mention.phone.flatMap { Phone.e164($0, defaultCountry: mention.country == "US" ? "US" : "MX") }
-        email = mention.email.map { $0.lowercased().trimmingCharacters(in: " ") }
+        email = mention.email.map { String($0.lowercased().filter { !$0.isWhitespace }) }
         representative = mention.representative.map { Fold.words($0).sorted().joined(separator: " ") }
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var text = Substring(self)
-        while text.first == set { text.removeFirst() }
-        while text.last == set { text.removeLast() }
-        return String(text)
     }
 }
 

@@ -64,9 +64,9 @@ public struct Clustering {
             members[drop] = []
         }
         var label = [Int](repeating: 0, count: count)
-        for index in 0..<count {
-            let r = root(index)
-            label[index] = members[r].min() ?? r
+        for index in 0..<count where !members[index].isEmpty {
+            let smallest = members[index].min() ?? index
+            for member in members[index] { label[member] = smallest }
         }
         return label
     }
