@@ -14,8 +14,12 @@ let febrl: [TableSpec.Field] = [
     .init("address_2", .name), .init("suburb", .name), .init("postcode", .exact), .init("state", .exact),
     .init("date_of_birth", .identifier), .init("soc_sec_id", .identifier),
 ]
-// Blocking: names, place, birth date, id — each alone, as the peers' documentation does it.
-let spec = TableSpec(fields: febrl, blocking: [[0], [1], [6], [8], [9], [5, 0], [1, 6]])
+// Blocking: names, place, birth date, id — each alone, as the peers' documentation does it, on
+// files of FEBRL's size; on large files single name keys make blocks of hundreds squared, so names
+// block only in pairs (given + surname, surname + postcode, given + birth date).
+let small = TableSpec(fields: febrl, blocking: [[0], [1], [6], [8], [9], [5, 0], [1, 6]])
+let large = TableSpec(fields: febrl, blocking: [[0, 1], [1, 6], [0, 8], [8], [9], [5, 0], [3, 6]])
+func spec(rows: Int) -> TableSpec { rows > 50_000 ? large : small }
 
 func read(_ path: String) throws -> (ids: [String], rows: [[String?]]) {
     let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -66,13 +70,13 @@ var candidates = 0
 switch (arguments.count, arguments.count > 1 ? arguments[1] : "") {
 case (5, "link"):
     let left = try read(arguments[2]), right = try read(arguments[3])
-    let outcome = TableResolver(spec: spec).link(left.rows, right.rows)
+    let outcome = TableResolver(spec: spec(rows: max(left.rows.count, right.rows.count))).link(left.rows, right.rows)
     candidates = outcome.candidatePairs
     for (i, j, _) in outcome.matches { output += "\(left.ids[i]),\(right.ids[j])\n" }
     try output.write(toFile: arguments[4], atomically: true, encoding: .utf8)
 case (4, "dedupe"):
     let table = try read(arguments[2])
-    let outcome = TableResolver(spec: spec).deduplicate(table.rows)
+    let outcome = TableResolver(spec: spec(rows: table.rows.count)).deduplicate(table.rows)
     candidates = outcome.candidatePairs
     for (i, j, _) in outcome.matches { output += "\(table.ids[i]),\(table.ids[j])\n" }
     try output.write(toFile: arguments[3], atomically: true, encoding: .utf8)
