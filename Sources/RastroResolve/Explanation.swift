@@ -27,7 +27,7 @@ public struct PairExplanation: Sendable, Codable {
 public struct Association: Sendable, Codable, Hashable {
     public var kind: String
     public var value: String
-    /// Labels of the entities (the index of each entity's first mention).
+    /// Labels of the entities (the index of each entity's first mention in the resolved input).
     public var entities: [Int]
 }
 
@@ -54,17 +54,16 @@ extension Resolver {
     }
 
     /// Phones, street addresses (street, number and postal code) and representatives that more
-    /// than one entity uses.
-    public func associations(_ mentions: [PartyMention], labels: [Int]) -> [Association] {
+    /// than one entity uses; `entities` gives each profile's entity label.
+    static func associations(_ profiles: [PartyProfile], entities: [Int]) -> [Association] {
         var seen: [String: Set<Int>] = [:]
-        for (index, mention) in mentions.enumerated() {
-            let profile = PartyProfile(mention)
-            if let phone = profile.phone { seen["phone\u{0}" + phone, default: []].insert(labels[index]) }
+        for (index, profile) in profiles.enumerated() {
+            if let phone = profile.phone { seen["phone\u{0}" + phone, default: []].insert(entities[index]) }
             if let street = profile.street, let number = profile.number, let postal = profile.postalCode {
-                seen["address\u{0}\(street) \(number), \(postal)", default: []].insert(labels[index])
+                seen["address\u{0}\(street) \(number), \(postal)", default: []].insert(entities[index])
             }
             if let representative = profile.representative, representative.split(separator: " ").count >= 2 {
-                seen["representative\u{0}" + representative, default: []].insert(labels[index])
+                seen["representative\u{0}" + representative, default: []].insert(entities[index])
             }
         }
         return seen.keys.sorted().compactMap { key in

@@ -20,6 +20,8 @@ public struct Resolver: Sendable {
     public struct Result: Sendable {
         /// Entity label per input mention (the index of its first mention).
         public var labels: [Int]
+        /// Phones, addresses and representatives that different entities share (labels as above).
+        public var associations: [Association]
         public var model: FellegiSunter
         public var distinctMentions: Int
         public var candidatePairs: Int
@@ -45,6 +47,7 @@ public struct Resolver: Sendable {
         var distinct: [PartyMention] = []
         var index: [PartyMention: Int] = [:]
         var mentionOf = [Int](repeating: 0, count: mentions.count)
+        var firstMention: [Int] = []
         for (position, mention) in mentions.enumerated() {
             var key = mention
             key.mention = Mention(kind: "", id: "", role: .self)
@@ -53,6 +56,7 @@ public struct Resolver: Sendable {
             } else {
                 index[key] = distinct.count
                 mentionOf[position] = distinct.count
+                firstMention.append(position)
                 distinct.append(key)
             }
         }
@@ -109,7 +113,9 @@ public struct Resolver: Sendable {
                                             return !leftIDs.isEmpty && !rightIDs.isEmpty && leftIDs.isDisjoint(with: rightIDs)
                                         })
         lap("cluster")
-        return Result(labels: mentionOf.map { labels[$0] }, model: model, distinctMentions: distinct.count, candidatePairs: pairs.count,
+        // Labels name an entity by the index of its first mention in the input.
+        let entityOf = labels.map { firstMention[$0] }
+        return Result(labels: mentionOf.map { entityOf[$0] }, associations: Self.associations(profiles, entities: entityOf), model: model, distinctMentions: distinct.count, candidatePairs: pairs.count,
                       seconds: seconds)
     }
 }
@@ -138,6 +144,12 @@ enum Blocking {
             if let phone = profile.phone { blocks["ph:" + phone, default: []].append(position) }
             if let email = profile.email { blocks["e:" + email, default: []].append(position) }
         }
+        return pairs(within: blocks, maxBlock: maxBlock)
+    }
+
+    /// Every pair of members of each block (blocks in key order, those over `maxBlock` skipped),
+    /// each pair once, smaller index first.
+    static func pairs(within blocks: [String: [Int]], maxBlock: Int) -> [(Int, Int)] {
         var seen = Set<UInt64>()
         var pairs: [(Int, Int)] = []
         for key in blocks.keys.sorted() {

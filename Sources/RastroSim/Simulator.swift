@@ -139,10 +139,9 @@ public enum Simulator {
         let order = legs.indices.sorted { (legs[$0].departure, legs[$0].legID) < (legs[$1].departure, legs[$1].legID) }
         for index in order {
             let leg = legs[index]
-            var line = ""
             let seen = try tracks.drive(leg, index: index, random: driveRandom) { row in
-                line = row
-                try line.withUTF8 { try trackWriter.raw(UnsafeRawBufferPointer($0)) }
+                var row = row
+                try row.withUTF8 { try trackWriter.raw(UnsafeRawBufferPointer($0)) }
             }
             sightings += seen
         }

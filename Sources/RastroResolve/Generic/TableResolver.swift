@@ -145,17 +145,7 @@ public struct TableResolver: Sendable {
         let records = table.map(prepare)
         var blocks: [String: [Int]] = [:]
         for (index, record) in records.enumerated() { for key in keys(record) { blocks[key, default: []].append(index) } }
-        var seen = Set<UInt64>()
-        var pairs: [(Int, Int)] = []
-        for key in blocks.keys.sorted() {
-            guard let members = blocks[key], members.count > 1, members.count <= spec.maxBlock else { continue }
-            for x in 0..<members.count {
-                for y in (x + 1)..<members.count {
-                    let i = min(members[x], members[y]), j = max(members[x], members[y])
-                    if seen.insert(UInt64(i) << 32 | UInt64(j)).inserted { pairs.append((i, j)) }
-                }
-            }
-        }
+        let pairs = Blocking.pairs(within: blocks, maxBlock: spec.maxBlock)
         var random = SplitMix64(seed: 7)
         let patterns = pairs.map { compare(records[$0.0], records[$0.1]) }
         let model = fit(patterns: patterns, compare: { compare(records[$0], records[$1]) }, random: {

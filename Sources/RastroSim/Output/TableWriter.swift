@@ -1,3 +1,5 @@
+import RastroModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -132,16 +134,12 @@ enum Format {
         return text
     }
 
-    /// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ`, or in a UTC offset (`-06:00`).
+    /// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (the model's own formatter), or as local time
+    /// with its UTC offset (`…-06:00`).
     static func timestamp(_ seconds: Int, offsetMinutes: Int = 0) -> String {
-        let local = seconds + offsetMinutes * 60
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let rest = local - days * 86_400
-        let date = Calendar.date(days)
-        let time = "\(Names.format2(rest / 3600)):\(Names.format2(rest / 60 % 60)):\(Names.format2(rest % 60))"
-        if offsetMinutes == 0 { return date + "T" + time + "Z" }
-        let sign = offsetMinutes < 0 ? "-" : "+"
+        let text = Timestamp.format(epoch: Int64(seconds + offsetMinutes * 60))
+        guard offsetMinutes != 0 else { return text }
         let magnitude = abs(offsetMinutes)
-        return date + "T" + time + sign + Names.format2(magnitude / 60) + ":" + Names.format2(magnitude % 60)
+        return text.dropLast() + (offsetMinutes < 0 ? "-" : "+") + Names.format2(magnitude / 60) + ":" + Names.format2(magnitude % 60)
     }
 }

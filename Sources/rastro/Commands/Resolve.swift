@@ -88,7 +88,7 @@ struct Resolve: AsyncParsableCommand {
             }
             explanation = resolver.explain(found[0]!, found[1]!, model: result.model)
         }
-        let associations = resolver.associations(mentions, labels: result.labels)
+        let associations = result.associations
         var groups: [Int: [Mention]] = [:]
         for (index, label) in result.labels.enumerated() { groups[label, default: []].append(mentions[index].mention) }
         if let findingsOut {
