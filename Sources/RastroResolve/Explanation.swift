@@ -58,18 +58,30 @@ extension Resolver {
     static func associations(_ profiles: [PartyProfile], entities: [Int]) -> [Association] {
         var seen: [String: Set<Int>] = [:]
         for (index, profile) in profiles.enumerated() {
-            if let phone = profile.phone { seen["phone\u{0}" + phone, default: []].insert(entities[index]) }
-            if let street = profile.street, let number = profile.number, let postal = profile.postalCode {
-                seen["address\u{0}\(street) \(number), \(postal)", default: []].insert(entities[index])
-            }
-            if let representative = profile.representative, representative.split(separator: " ").count >= 2 {
-                seen["representative\u{0}" + representative, default: []].insert(entities[index])
-            }
+            for (kind, value) in associationValues(profile) { seen[kind + "\u{0}" + value, default: []].insert(entities[index]) }
         }
         return seen.keys.sorted().compactMap { key in
             guard let entities = seen[key], entities.count > 1 else { return nil }
             let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
             return Association(kind: parts[0], value: parts[1], entities: entities.sorted())
         }
+    }
+
+    /// What a profile could share with another entity, normalized: (kind, value) pairs.
+    static func associationValues(_ profile: PartyProfile) -> [(String, String)] {
+        var out: [(String, String)] = []
+        if let phone = profile.phone { out.append(("phone", phone)) }
+        if let street = profile.street, let number = profile.number, let postal = profile.postalCode {
+            out.append(("address", "\(street) \(number), \(postal)"))
+        }
+        if let representative = profile.representative, representative.split(separator: " ").count >= 2 {
+            out.append(("representative", representative))
+        }
+        return out
+    }
+
+    /// The association values (kind, value) a mention carries, normalized as stored.
+    public static func associationValues(of mention: PartyMention) -> [(kind: String, value: String)] {
+        associationValues(PartyProfile(mention)).map { ($0.0, $0.1) }
     }
 }

@@ -39,11 +39,41 @@ public struct Resolver: Sendable {
         var seconds: [String: Double] = [:]
         func lap(_ name: String) {
             let now = ContinuousClock.now
-            let elapsed = now - clock
-            seconds[name] = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            seconds[name] = (now - clock).seconds
             clock = now
         }
-        // Identical mentions (same attributes) are resolved once.
+        let (distinct, mentionOf, firstMention) = Self.distinct(mentions)
+        let profiles = distinct.map(PartyProfile.init)
+        lap("normalize")
+
+        let pairs = Blocking.candidatePairs(profiles, maxBlock: options.maxBlock)
+        lap("block")
+
+        let (model, patterns) = estimateModel(profiles, pairs: pairs, lap: lap)
+
+        var cache: [FellegiSunter.Pattern: Double] = [:]
+        var edges: [Clustering.Edge] = []
+        for (position, pair) in pairs.enumerated() {
+            let pattern = patterns[position]
+            let probability = cache[pattern] ?? model.probability(pattern)
+            cache[pattern] = probability
+            edges.append(.init(a: pair.0, b: pair.1, probability: probability))
+        }
+        let clustering = Clustering(threshold: options.threshold, average: options.average)
+        let labels = clustering.cluster(count: profiles.count, edges: edges,
+                                        score: { model.probability(PartyComparison.compare(profiles[$0], profiles[$1])) },
+                                        cannotLink: Self.taxIDConflict(profiles))
+        lap("cluster")
+        // Labels name an entity by the index of its first mention in the input.
+        let entityOf = labels.map { firstMention[$0] }
+        return Result(labels: mentionOf.map { entityOf[$0] }, associations: Self.associations(profiles, entities: entityOf), model: model, distinctMentions: distinct.count, candidatePairs: pairs.count,
+                      seconds: seconds)
+    }
+
+    /// Identical mentions (same attributes, whatever record they come from) are resolved once:
+    /// the distinct ones in input order, each input mention's distinct index, and each distinct
+    /// one's first input position.
+    static func distinct(_ mentions: [PartyMention]) -> (distinct: [PartyMention], mentionOf: [Int], firstMention: [Int]) {
         var distinct: [PartyMention] = []
         var index: [PartyMention: Int] = [:]
         var mentionOf = [Int](repeating: 0, count: mentions.count)
@@ -60,12 +90,13 @@ public struct Resolver: Sendable {
                 distinct.append(key)
             }
         }
-        let profiles = distinct.map(PartyProfile.init)
-        lap("normalize")
+        return (distinct, mentionOf, firstMention)
+    }
 
-        let pairs = Blocking.candidatePairs(profiles, maxBlock: options.maxBlock)
-        lap("block")
-
+    /// The model from the data: u from random pairs, then m and λ by EM over the candidate pairs,
+    /// started from anchor pairs (the same valid tax id and a name at least similar, or the same
+    /// core name with the same phone or street address). Returns each candidate's pattern too.
+    func estimateModel(_ profiles: [PartyProfile], pairs: [(Int, Int)], lap: (String) -> Void) -> (FellegiSunter, [FellegiSunter.Pattern]) {
         var model = FellegiSunter(fields: PartyComparison.fields)
         var random = SplitMix64(seed: options.seed)
         var randomPatterns: [FellegiSunter.Pattern: Int] = [:]
@@ -86,8 +117,6 @@ public struct Resolver: Sendable {
             counts[pattern, default: 0] += 1
         }
         lap("compare")
-        // Anchors: the same valid tax id and a name at least similar, or the same core name with the
-        // same phone or street address.
         var anchors: [FellegiSunter.Pattern: Int] = [:]
         for (pattern, count) in counts where (pattern[1] == 2 && pattern[0] >= 1) || (pattern[0] == 3 && (pattern[4] == 1 || pattern[2] == 2)) {
             anchors[pattern] = count
@@ -95,29 +124,22 @@ public struct Resolver: Sendable {
         model.seed(anchors: anchors, candidates: pairs.count)
         model.estimate(patterns: counts)
         lap("estimate")
-
-        var cache: [FellegiSunter.Pattern: Double] = [:]
-        var edges: [Clustering.Edge] = []
-        for (position, pair) in pairs.enumerated() {
-            let pattern = patterns[position]
-            let probability = cache[pattern] ?? model.probability(pattern)
-            cache[pattern] = probability
-            edges.append(.init(a: pair.0, b: pair.1, probability: probability))
-        }
-        let clustering = Clustering(threshold: options.threshold, average: options.average)
-        let labels = clustering.cluster(count: profiles.count, edges: edges,
-                                        score: { model.probability(PartyComparison.compare(profiles[$0], profiles[$1])) },
-                                        cannotLink: { left, right in
-                                            let leftIDs = Set(left.compactMap { profiles[$0].taxIDValid ? profiles[$0].taxID : nil })
-                                            let rightIDs = Set(right.compactMap { profiles[$0].taxIDValid ? profiles[$0].taxID : nil })
-                                            return !leftIDs.isEmpty && !rightIDs.isEmpty && leftIDs.isDisjoint(with: rightIDs)
-                                        })
-        lap("cluster")
-        // Labels name an entity by the index of its first mention in the input.
-        let entityOf = labels.map { firstMention[$0] }
-        return Result(labels: mentionOf.map { entityOf[$0] }, associations: Self.associations(profiles, entities: entityOf), model: model, distinctMentions: distinct.count, candidatePairs: pairs.count,
-                      seconds: seconds)
+        return (model, patterns)
     }
+
+    /// Two groups that hold different tax ids, each passing the RFC check, are never merged.
+    static func taxIDConflict(_ profiles: [PartyProfile]) -> ([Int], [Int]) -> Bool {
+        { left, right in
+            let leftIDs = Set(left.compactMap { profiles[$0].taxIDValid ? profiles[$0].taxID : nil })
+            guard !leftIDs.isEmpty else { return false }
+            let rightIDs = Set(right.compactMap { profiles[$0].taxIDValid ? profiles[$0].taxID : nil })
+            return !rightIDs.isEmpty && leftIDs.isDisjoint(with: rightIDs)
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
 /// Candidate pairs from several blocking keys; each pair once, smaller index first.

@@ -19,7 +19,7 @@ struct Rastro: AsyncParsableCommand {
               rastro stats
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Ingest.self, Stats.self, Show.self, Simulate.self, Evaluate.self, Resolve.self])
+        subcommands: [Init.self, Ingest.self, Stats.self, Show.self, Simulate.self, Evaluate.self, Resolve.self, Entity.self])
 
     static func main() async {
         do {

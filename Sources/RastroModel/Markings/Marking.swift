@@ -44,3 +44,21 @@ public struct Marking: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension Marking {
+    /// The marking of something derived from records with these markings, by `originator`: the
+    /// most restrictive TLP of them, and, when that is AMBER or AMBER+STRICT, only the parties
+    /// that every AMBER or AMBER+STRICT source releases to (CLEAR and GREEN sources restrict nothing).
+    public static func mostRestrictive(_ markings: some Sequence<Marking>, originator: String) -> Marking {
+        var tlp = TLP.clear
+        var parties: Set<String>?
+        for marking in markings {
+            tlp = max(tlp, marking.tlp)
+            if marking.tlp == .amber || marking.tlp == .amberStrict {
+                parties = parties.map { $0.intersection(marking.releasableTo) } ?? Set(marking.releasableTo)
+            }
+        }
+        let released = (tlp == .amber || tlp == .amberStrict) ? (parties ?? []) : []
+        return Marking(tlp: tlp, releasableTo: released, originator: originator)
+    }
+}

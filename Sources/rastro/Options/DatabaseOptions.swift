@@ -18,3 +18,18 @@ struct DatabaseOptions: ParsableArguments {
         try await Store.open(try url())
     }
 }
+
+extension DatabaseOptions {
+    /// Opens the store, runs `body`, and closes the store whether `body` succeeds or throws.
+    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+        let store = try await open()
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}

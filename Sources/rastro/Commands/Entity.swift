@@ -1,0 +1,242 @@
+import ArgumentParser
+import Foundation
+import RastroModel
+import RastroResolve
+import RastroStore
+
+/// `rastro entity`: the entities `rastro resolve` stored, as the viewer may see them.
+struct Entity: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a resolved entity: its members, associations and, with --explain, why they are one.",
+        discussion: """
+            TARGET is an entity id (E-0000042) or one of its mentions (KIND:ID:ROLE). Without \
+            TARGET, lists the entities with the most mentions. Only members whose records the \
+            viewer may see are shown; an entity with none is not found. --explain shows, for each \
+            pair that joined the entity's members, every field's values, comparison level and \
+            weight under the model of the run that stored them; --pair A --pair B explains any \
+            two mentions.
+
+            Examples:
+              rastro entity
+              rastro entity E-0000042 --explain
+              rastro entity consignments:C-26-1234567:importer
+              rastro entity E-0000042 --pair transfers:T-1:to --pair organizations:ORG-123456:self
+            """)
+
+    @OptionGroup var store: DatabaseOptions
+    @OptionGroup var viewer: ViewerOptions
+
+    @Argument(help: ArgumentHelp("An entity id or a mention (KIND:ID:ROLE).", valueName: "target"))
+    var target: String?
+
+    @Flag(help: "Show, for each pair that joined the members, the per-field evidence and weights.")
+    var explain = false
+
+    @Option(help: ArgumentHelp("A mention to explain against another (give two).", valueName: "mention"))
+    var pair: [String] = []
+
+    @Option(help: "How many entities to list without TARGET.")
+    var limit = 20
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    struct Member: Encodable {
+        var mention: Mention
+        var name: String
+        var taxID: String?
+        var address: String?
+        var phone: String?
+        var email: String?
+        var representative: String?
+        var tlp: String
+        var originator: String
+    }
+
+    struct Shared: Encodable {
+        var kind: String
+        var value: String
+        var entities: [String]
+    }
+
+    struct Report: Encodable {
+        var entityID: String
+        var name: String
+        var marking: Marking
+        var members: [Member]
+        var associations: [Shared]
+        var links: [PairExplanation]?
+        var linkSources: [String]?
+        var pair: PairExplanation?
+    }
+
+    struct Listed: Encodable {
+        var entityID: String
+        var name: String
+        var mentions: Int
+        var tlp: String
+    }
+
+    func validate() throws {
+        guard pair.isEmpty || pair.count == 2 else { throw ValidationError("--pair takes two mentions") }
+        guard limit > 0 else { throw ValidationError("--limit must be positive") }
+    }
+
+    func run() async throws {
+        try await store.withStore { store in try await run(store) }
+    }
+
+    func run(_ store: Store) async throws {
+        let settings = try await store.settings()
+        let viewer = viewer.viewer(settings)
+        guard let target else { return try await list(store, viewer: viewer) }
+        let entityID: String
+        if target.contains(":") {
+            let mention = try parseMention(target)
+            guard try await !store.visible([mention], viewer: viewer).isEmpty, let found = try await store.entityID(of: mention) else {
+                throw Failure(code: Failure.rejectedInput, message: "\(target): no resolved mention that you may see (has `rastro resolve` run since it was loaded?)")
+            }
+            entityID = found
+        } else {
+            entityID = target
+        }
+        let stored = try await store.entityMembers(entityID)
+        let visible = try await store.visible(stored.map(\.0), viewer: viewer)
+        guard let row = try await store.entity(entityID), !visible.isEmpty else {
+            throw Failure(code: Failure.rejectedInput, message: "no entity \(entityID) that you may see")
+        }
+        // Each visible member's attributes, from its current record.
+        var members: [Member] = []
+        var mentionOf: [Mention: PartyMention] = [:]
+        var byFingerprint: [String: PartyMention] = [:]
+        for (mention, fingerprint) in stored where visible.contains(mention) {
+            guard let record = try await store.record(of: mention, viewer: viewer),
+                  let party = PartyMention.mentions(in: record).first(where: { $0.mention == mention }) else { continue }
+            mentionOf[mention] = party
+            if byFingerprint[fingerprint] == nil { byFingerprint[fingerprint] = party }
+            members.append(Member(mention: mention, name: party.name, taxID: party.taxID, address: party.address, phone: party.phone,
+                                  email: party.email, representative: party.representative, tlp: record.marking.tlp.rawValue,
+                                  originator: record.marking.originator))
+        }
+        // Associations the viewer's own view of the members carries, with the other entities it may see.
+        var held = Set<String>()
+        for party in mentionOf.values {
+            for (kind, value) in Resolver.associationValues(of: party) { held.insert(kind + "\u{0}" + value) }
+        }
+        var shared: [String: [String]] = [:]
+        var visibleEntity: [String: Bool] = [entityID: true]
+        for association in try await store.entityAssociations(entityID) where held.contains(association.kind + "\u{0}" + association.value) {
+            let key = association.kind + "\u{0}" + association.value
+            if association.entityID != entityID {
+                if visibleEntity[association.entityID] == nil {
+                    let others = try await store.entityMembers(association.entityID).map(\.0)
+                    visibleEntity[association.entityID] = try await !store.visible(others, viewer: viewer).isEmpty
+                }
+                guard visibleEntity[association.entityID] == true else { continue }
+                shared[key, default: []].append(association.entityID)
+            }
+        }
+        let associations = shared.keys.sorted().map { key in
+            let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+            return Shared(kind: parts[0], value: parts[1], entities: shared[key]!.sorted())
+        }
+        let model = try await storedModel(store)
+        let resolver = Resolver()
+        var links: [PairExplanation]?
+        var sources: [String]?
+        if explain {
+            links = []
+            sources = []
+            for link in try await store.entityLinks(entityID) {
+                guard let left = byFingerprint[link.left], let right = byFingerprint[link.right] else { continue }
+                links!.append(resolver.explain(left, right, model: model))
+                sources!.append(link.source)
+            }
+        }
+        var pairExplanation: PairExplanation?
+        if pair.count == 2 {
+            let wanted = try pair.map(parseMention)
+            var found: [PartyMention] = []
+            for (text, mention) in zip(pair, wanted) {
+                if let known = mentionOf[mention] {
+                    found.append(known)
+                } else if try await !store.visible([mention], viewer: viewer).isEmpty,
+                          let record = try await store.record(of: mention, viewer: viewer),
+                          let party = PartyMention.mentions(in: record).first(where: { $0.mention == mention }) {
+                    found.append(party)
+                } else {
+                    throw Failure(code: Failure.rejectedInput, message: "\(text): no such mention that you may see")
+                }
+            }
+            pairExplanation = resolver.explain(found[0], found[1], model: model)
+        }
+        let report = Report(entityID: entityID, name: members.first?.name ?? row.name, marking: row.marking, members: members,
+                            associations: associations, links: links, linkSources: sources, pair: pairExplanation)
+        if json {
+            try Terminal.json(report)
+            return
+        }
+        print("\(report.entityID)  \(report.name)  \(report.marking.tlp.label)"
+              + (report.marking.releasableTo.isEmpty ? "" : "  releasable to \(report.marking.releasableTo.joined(separator: ";"))"))
+        print("\(members.count) mentions")
+        Terminal.table(["mention", "name", "tax id", "address", "phone", "tlp"], members.map { member in
+            [mentionText(member.mention), member.name, member.taxID ?? "", member.address ?? "", member.phone ?? "", member.tlp]
+        })
+        if !associations.isEmpty {
+            print("")
+            print("associated with (shared, not merged):")
+            Terminal.table(["shared", "value", "entities"], associations.map { [$0.kind, $0.value, $0.entities.joined(separator: ", ")] })
+        }
+        if let links, let sources {
+            for (explanation, source) in zip(links, sources) {
+                print("")
+                print("\(mentionText(explanation.left)) — \(mentionText(explanation.right))  joined by \(source == "model" ? "the model" : "analyst's " + source)")
+                printExplanation(explanation)
+            }
+            if links.isEmpty { print("\nno pair joined members you may see (a single profile, or joins through records you may not see)") }
+        }
+        if let pairExplanation {
+            print("")
+            print("\(pair[0]) vs \(pair[1]):")
+            printExplanation(pairExplanation)
+        }
+    }
+
+    func storedModel(_ store: Store) async throws -> FellegiSunter {
+        guard let run = try await store.resolutionRuns(limit: 1).first,
+              let model = try? JSONDecoder().decode(FellegiSunter.self, from: Data(run.model.utf8)) else {
+            throw Failure(code: Failure.usage, message: "no resolution has run yet: run `rastro resolve` first")
+        }
+        return model
+    }
+
+    func list(_ store: Store, viewer: Viewer) async throws {
+        guard try await !store.resolutionRuns(limit: 1).isEmpty else {
+            throw Failure(code: Failure.usage, message: "no resolution has run yet: run `rastro resolve` first")
+        }
+        var listed: [Listed] = []
+        var offset = 0
+        while listed.count < limit {
+            let page = try await store.entities(limit: 200, offset: offset)
+            if page.isEmpty { break }
+            offset += page.count
+            for row in page where listed.count < limit {
+                let members = try await store.entityMembers(row.entityID)
+                let visible = try await store.visible(members.map(\.0), viewer: viewer)
+                guard !visible.isEmpty else { continue }
+                var name = row.name
+                if visible.count < members.count, let first = members.first(where: { visible.contains($0.0) }),
+                   let record = try await store.record(of: first.0, viewer: viewer),
+                   let party = PartyMention.mentions(in: record).first(where: { $0.mention == first.0 }) {
+                    name = party.name
+                }
+                listed.append(Listed(entityID: row.entityID, name: name, mentions: visible.count, tlp: row.marking.tlp.rawValue))
+            }
+        }
+        if json {
+            try Terminal.json(listed)
+            return
+        }
+        Terminal.table(["entity", "name", "mentions", "tlp"], listed.map { [$0.entityID, $0.name, "\($0.mentions)", $0.tlp] })
+    }
+}
