@@ -5,13 +5,14 @@ import Testing
 /// `--help` of every command, compared with the snapshots in `Snapshots/`. Set
 /// `RASTRO_RECORD_SNAPSHOTS=1` to rewrite them after a deliberate change.
 @Suite struct HelpTests {
-    @Test(arguments: ["", "init", "ingest", "stats", "show", "simulate", "evaluate", "resolve"])
+    @Test(arguments: ["", "init", "ingest", "stats", "show", "simulate", "evaluate", "resolve", "resolve run", "resolve confirm",
+                      "resolve split", "resolve revoke", "resolve decisions", "entity"])
     func helpMatchesItsSnapshot(_ command: String) throws {
-        let arguments = command.isEmpty ? ["--help"] : [command, "--help"]
+        let arguments = command.split(separator: " ").map(String.init) + ["--help"]
         let result = try RastroProcess.run(arguments)
         #expect(result.status == 0)
         #expect(result.stdout.contains("Example"))
-        let name = "help-\(command.isEmpty ? "rastro" : command).txt"
+        let name = "help-\(command.isEmpty ? "rastro" : command.replacingOccurrences(of: " ", with: "-")).txt"
         let path = Fixtures.packageRoot + "/Tests/RastroCLITests/Snapshots/" + name
         if ProcessInfo.processInfo.environment["RASTRO_RECORD_SNAPSHOTS"] == "1" {
             try result.stdout.write(toFile: path, atomically: true, encoding: .utf8)

@@ -170,7 +170,14 @@ struct Entity: AsyncParsableCommand {
             }
             pairExplanation = resolver.explain(found[0], found[1], model: model)
         }
-        let report = Report(entityID: entityID, name: members.first?.name ?? row.name, marking: row.marking, members: members,
+        // Registry rows first, then the rest in mention order.
+        members.sort { left, right in
+            let (a, b) = (left.mention.kind == Kind.organizations.rawValue, right.mention.kind == Kind.organizations.rawValue)
+            return a != b ? a : left.mention < right.mention
+        }
+        // The stored name comes from a member; a viewer who may not see them all gets one it sees.
+        let name = visible.count == stored.count ? row.name : members.first?.name ?? row.name
+        let report = Report(entityID: entityID, name: name, marking: row.marking, members: members,
                             associations: associations, links: links, linkSources: sources, pair: pairExplanation)
         if json {
             try Terminal.json(report)
@@ -225,7 +232,9 @@ struct Entity: AsyncParsableCommand {
                 let visible = try await store.visible(members.map(\.0), viewer: viewer)
                 guard !visible.isEmpty else { continue }
                 var name = row.name
-                if visible.count < members.count, let first = members.first(where: { visible.contains($0.0) }),
+                if visible.count < members.count,
+                   let first = members.first(where: { visible.contains($0.0) && $0.0.kind == Kind.organizations.rawValue })
+                       ?? members.first(where: { visible.contains($0.0) }),
                    let record = try await store.record(of: first.0, viewer: viewer),
                    let party = PartyMention.mentions(in: record).first(where: { $0.mention == first.0 }) {
                     name = party.name
