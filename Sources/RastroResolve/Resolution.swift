@@ -58,7 +58,9 @@ public struct Resolution: Sendable {
         for (position, index) in mentionOf.enumerated() { mentionsOf[index].append(position) }
         lap("normalize")
 
-        let pairs = Blocking.candidatePairs(profiles, maxBlock: resolver.options.maxBlock)
+        let maxBlock = resolver.options.maxBlock
+        let (blocks, frequency) = Blocking.blocks(profiles, maxBlock: maxBlock)
+        let pairs = Blocking.pairs(within: blocks, maxBlock: maxBlock)
         lap("block")
 
         // Decisions, on distinct profiles.
@@ -103,79 +105,129 @@ public struct Resolution: Sendable {
             (modelJSON, model) = stored!
         }
 
-        // Strong pairs (at or above the clustering threshold: the only ones clustering merges
-        // through). Two profiles the last run already had were compared then, and the pair is strong
-        // now exactly when it was stored as strong: with nothing removed, blocks only grow, so such
-        // a pair was a candidate then too. When profiles vanished, everything is compared again.
-        let isNew = fingerprints.map { state.profiles[$0] == nil }
-        let vanished = state.profiles.count - isNew.lazy.filter { !$0 }.count
-        let compareAll = full || vanished > 0
+        // Which profiles the last run did not have, and which of its profiles are gone.
         let threshold = resolver.options.threshold
-        var cache: [FellegiSunter.Pattern: Double] = [:]
-        var strong: [Clustering.Edge] = []
-        var compared = 0
-        for (number, pair) in pairs.enumerated() {
-            let probability: Double
-            if compareAll || isNew[pair.0] || isNew[pair.1] {
-                let pattern = allPatterns?[number] ?? PartyComparison.compare(profiles[pair.0], profiles[pair.1])
-                if let known = cache[pattern] {
-                    probability = known
-                } else {
-                    probability = model.probability(pattern)
-                    cache[pattern] = probability
+        let isNew = fingerprints.map { state.profiles[$0] == nil }
+        let current = Set(fingerprints)
+        var vanished: [PartyProfile] = []
+        var unreadable = false
+        if !full {
+            for (fingerprint, profile) in state.profiles where !current.contains(fingerprint) {
+                guard let mention = Self.decodeAttributes(profile.attributes) else {
+                    unreadable = true
+                    break
                 }
-                compared += 1
-            } else {
-                let x = fingerprints[pair.0], y = fingerprints[pair.1]
-                guard let known = state.edges[x < y ? x + "|" + y : y + "|" + x] else { continue }
-                probability = known
+                vanished.append(PartyProfile(mention))
             }
-            if probability >= threshold { strong.append(.init(a: pair.0, b: pair.1, probability: probability)) }
         }
-        lap("compare")
+        let everything = full || unreadable
 
-        // Components of the strong graph (confirms join too): clustering never crosses one.
+        // Profiles whose candidate pairs among old profiles may differ from the last run's: the
+        // members of every block that new or vanished profiles push across the size limit, and
+        // the holders of every name word whose frequency crosses it. Elsewhere, a pair of two old
+        // profiles is a candidate now exactly when it was then, with the same probability.
+        var forced = [Bool](repeating: false, count: count)
+        if !everything {
+            var newCount: [String: Int] = [:], vanishedCount: [String: Int] = [:]
+            for index in 0..<count where isNew[index] { for token in Set(profiles[index].name.tokens) { newCount[token, default: 0] += 1 } }
+            for profile in vanished { for token in Set(profile.name.tokens) { vanishedCount[token, default: 0] += 1 } }
+            func before(_ token: String) -> Int { (frequency[token] ?? 0) - (newCount[token] ?? 0) + (vanishedCount[token] ?? 0) }
+            var flipped = Set<String>()
+            for token in Set(newCount.keys).union(vanishedCount.keys)
+            where ((frequency[token] ?? 0) <= maxBlock) != (before(token) <= maxBlock) {
+                flipped.insert(token)
+            }
+            var touched = Set<String>()
+            var leaving: [String: Int] = [:]
+            for index in 0..<count where isNew[index] {
+                touched.formUnion(Blocking.keys(profiles[index], rare: { (frequency[$0] ?? 0) <= maxBlock }))
+            }
+            for profile in vanished {
+                for key in Blocking.keys(profile, rare: { before($0) <= maxBlock }) {
+                    touched.insert(key)
+                    leaving[key, default: 0] += 1
+                }
+            }
+            var wholly = Set<String>()
+            for token in flipped where token.count > 2 {
+                wholly.insert("w:" + token)
+                wholly.insert("p:" + Phonetic.key(token))
+            }
+            for key in touched.union(wholly) {
+                guard let members = blocks[key] else { continue }
+                let arriving = members.lazy.filter { isNew[$0] }.count
+                let then = members.count - arriving + (leaving[key] ?? 0)
+                if wholly.contains(key) || (members.count <= maxBlock) != (then <= maxBlock) {
+                    for member in members { forced[member] = true }
+                }
+            }
+            if !flipped.isEmpty {
+                for index in 0..<count where !forced[index] && profiles[index].name.tokens.contains(where: flipped.contains) {
+                    forced[index] = true
+                }
+            }
+        }
+
+        // Strong pairs (at or above the clustering threshold: the only ones clustering merges
+        // through) decide the components; clustering never crosses one.
+        var cache: [FellegiSunter.Pattern: Double] = [:]
+        var compared = 0
+        func probability(_ number: Int) -> Double {
+            compared += 1
+            let pair = pairs[number]
+            let pattern = allPatterns?[number] ?? PartyComparison.compare(profiles[pair.0], profiles[pair.1])
+            if let known = cache[pattern] { return known }
+            let value = model.probability(pattern)
+            cache[pattern] = value
+            return value
+        }
         var parent = Array(0..<count)
         func root(_ x: Int) -> Int {
             var x = x
             while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
             return x
         }
-        for edge in strong {
-            let ra = root(edge.a), rb = root(edge.b)
+        func union(_ a: Int, _ b: Int) {
+            let ra = root(a), rb = root(b)
             if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
         }
-        for confirm in confirms {
-            let ra = root(confirm.a), rb = root(confirm.b)
-            if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
-        }
-        var componentOf = [Int](repeating: -1, count: count)
-        var members: [[Int]] = []
-        for index in 0..<count {
-            let top = root(index)
-            if componentOf[top] < 0 {
-                componentOf[top] = members.count
-                members.append([])
+        var strong: [Clustering.Edge] = []
+        var done = [Bool](repeating: false, count: everything ? 0 : pairs.count)
+        for (number, pair) in pairs.enumerated() where everything || isNew[pair.0] || isNew[pair.1] {
+            let value = probability(number)
+            if !everything { done[number] = true }
+            if value >= threshold {
+                strong.append(.init(a: pair.0, b: pair.1, probability: value))
+                union(pair.0, pair.1)
             }
-            componentOf[index] = componentOf[top]
-            members[componentOf[index]].append(index)
         }
-        var edgesOf = [[Int]](repeating: [], count: members.count)
-        for (number, edge) in strong.enumerated() { edgesOf[componentOf[edge.a]].append(number) }
-        var decisionsOf: [Int: [String]] = [:]
-        for confirm in confirms { decisionsOf[componentOf[confirm.a], default: []].append("c\(confirm.decision)") }
-        for split in splits where componentOf[split.a] == componentOf[split.b] {
-            decisionsOf[componentOf[split.a], default: []].append("s\(split.decision)")
+        for confirm in confirms { union(confirm.a, confirm.b) }
+        if !everything {
+            // The last run's components hold together (their strong pairs are unchanged).
+            var first: [String: Int] = [:]
+            for index in 0..<count where !isNew[index] {
+                let component = state.profiles[fingerprints[index]]!.component
+                if let other = first[component] { union(index, other) } else { first[component] = index }
+            }
         }
-
-        // Each component's digest; unchanged ones keep their entities.
-        let modelDigest = Digest.of(modelJSON)
-        var digests: [String] = []
-        digests.reserveCapacity(members.count)
-        var clean = [Bool](repeating: false, count: members.count)
-        for component in members.indices {
+        func components() -> (of: [Int], members: [[Int]]) {
+            var componentOf = [Int](repeating: -1, count: count)
+            var members: [[Int]] = []
+            for index in 0..<count {
+                let top = root(index)
+                if componentOf[top] < 0 {
+                    componentOf[top] = members.count
+                    members.append([])
+                }
+                componentOf[index] = componentOf[top]
+                members[componentOf[index]].append(index)
+            }
+            return (componentOf, members)
+        }
+        var (componentOf, members) = components()
+        func digest(_ component: Int) -> String {
             var digest = Digest()
-            digest.add(modelDigest)
+            digest.add(Digest.of(modelJSON))
             digest.add("\(threshold) \(resolver.options.average)")
             for member in members[component].sorted(by: { fingerprints[$0] < fingerprints[$1] }) {
                 digest.add(fingerprints[member])
@@ -185,19 +237,35 @@ public struct Resolution: Sendable {
                     digest.add(marking.tlp.rawValue); digest.add(marking.releasableToStored); digest.add(marking.originator)
                 }
             }
-            let edges = edgesOf[component].map { number -> (String, String) in
-                let x = fingerprints[strong[number].a], y = fingerprints[strong[number].b]
-                return x < y ? (x, y) : (y, x)
-            }.sorted { $0 < $1 }
-            for edge in edges { digest.add(edge.0); digest.add(edge.1) }
-            for decision in (decisionsOf[component] ?? []).sorted() { digest.add(decision) }
-            let text = digest.hex
-            digests.append(text)
-            if !full, let first = members[component].first, state.profiles[fingerprints[first]]?.component == text {
-                clean[component] = true
+            var inside: [String] = []
+            for confirm in confirms where componentOf[confirm.a] == component { inside.append("c\(confirm.decision)") }
+            for split in splits where componentOf[split.a] == component && componentOf[split.b] == component {
+                inside.append("s\(split.decision)")
             }
+            for decision in inside.sorted() { digest.add(decision) }
+            return digest.hex
         }
-        lap("components")
+        var clean = [Bool](repeating: false, count: members.count)
+        if !everything {
+            // Unchanged: every member old and not forced, and the same digest as stored.
+            for component in members.indices where members[component].allSatisfy({ !isNew[$0] && !forced[$0] }) {
+                clean[component] = state.profiles[fingerprints[members[component][0]]]?.component == digest(component)
+            }
+            // The changed ones: compare their old pairs again (new pairs are done) and join what
+            // they join; a pair that is strong now joins two changed components at most.
+            for (number, pair) in pairs.enumerated() where !done[number] && !clean[componentOf[pair.0]] && !clean[componentOf[pair.1]] {
+                let value = probability(number)
+                if value >= threshold {
+                    strong.append(.init(a: pair.0, b: pair.1, probability: value))
+                    union(pair.0, pair.1)
+                }
+            }
+            let before = (componentOf, clean)
+            (componentOf, members) = components()
+            clean = members.map { before.1[before.0[$0[0]]] }
+        }
+        let digests = members.indices.map { clean[$0] ? state.profiles[fingerprints[members[$0][0]]]!.component : digest($0) }
+        lap("compare")
 
         // Cluster the changed components.
         let edges = strong.filter { !clean[componentOf[$0.a]] }
@@ -269,12 +337,13 @@ public struct Resolution: Sendable {
         }
 
         // Rows for the changed components.
-        var profileRows: [(String, String, String)] = []
+        var profileRows: [ProfileRow] = []
         var mentionRows: [(Mention, String)] = []
         var entityRows: [EntityRow] = []
         for component in members.indices where !clean[component] {
             for member in members[component] {
-                profileRows.append((fingerprints[member], entityID[member], digests[component]))
+                profileRows.append(ProfileRow(fingerprint: fingerprints[member], entityID: entityID[member], component: digests[component],
+                                              attributes: Self.encodeAttributes(distinct[member])))
                 for mention in mentionsOf[member] { mentionRows.append((mentions[mention].mention, fingerprints[member])) }
             }
         }
@@ -288,14 +357,9 @@ public struct Resolution: Sendable {
             EntityLink(left: fingerprints[merge.a], right: fingerprints[merge.b], probability: merge.probability,
                        source: merge.forced.map { "confirm #\(mustLink[$0].decision)" } ?? "model")
         }
-        var edgeRows: [(String, String, Double)] = []
-        for edge in edges {
-            let x = fingerprints[edge.a], y = fingerprints[edge.b]
-            edgeRows.append(x < y ? (x, y, edge.probability) : (y, x, edge.probability))
-        }
         var deleteFingerprints: [String] = []
         var deleteEntities = Set<String>()
-        if !full {
+        if !everything {
             for (fingerprint, profile) in state.profiles where !kept.contains(fingerprint) {
                 deleteFingerprints.append(fingerprint)
                 deleteEntities.insert(profile.entityID)
@@ -319,13 +383,30 @@ public struct Resolution: Sendable {
         let run = ResolutionRun(runID: runID, startedAt: startedAt, finishedAt: now(), actor: actor, mode: full ? "full" : "incremental",
                                 mentions: mentions.count, profiles: count, entities: number.count, components: members.count,
                                 recomputed: recomputed, nextEntity: nextEntity, model: modelJSON)
-        let write = ResolutionWrite(run: run, basedOn: state.lastRun?.runID, replaceAll: full,
+        let write = ResolutionWrite(run: run, basedOn: state.lastRun?.runID, replaceAll: everything,
                                     deleteFingerprints: deleteFingerprints.sorted(), deleteEntities: deleteEntities.sorted(),
-                                    profiles: profileRows, mentions: mentionRows, links: links, edges: edgeRows, entities: entityRows,
+                                    profiles: profileRows, mentions: mentionRows, links: links, entities: entityRows,
                                     associations: associations)
         return Outcome(write: write, entityOf: mentionOf.map { entityID[$0] }, model: model, distinctMentions: count,
                        candidatePairs: pairs.count, compared: compared, strongPairs: strong.count, components: members.count, recomputed: recomputed, entities: number.count,
                        warnings: warnings, seconds: seconds)
+    }
+
+    /// A profile's attributes as stored (a JSON array, null where missing), so that a later run
+    /// knows the blocks a profile that has since gone was in.
+    static func encodeAttributes(_ mention: PartyMention) -> String {
+        let values: [String?] = [mention.name, mention.taxID, mention.address, mention.city, mention.state, mention.postalCode,
+                                 mention.country, mention.phone, mention.email, mention.representative]
+        return String(decoding: (try? JSONEncoder().encode(values)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func decodeAttributes(_ text: String) -> PartyMention? {
+        guard let values = try? JSONDecoder().decode([String?].self, from: Data(text.utf8)), values.count == 10, let name = values[0] else {
+            return nil
+        }
+        return PartyMention(mention: Mention(kind: "", id: "", role: .self), name: name, taxID: values[1], address: values[2],
+                            city: values[3], state: values[4], postalCode: values[5], country: values[6], phone: values[7],
+                            email: values[8], representative: values[9])
     }
 
     /// A profile's name: a digest of its attributes exactly as given.

@@ -144,29 +144,47 @@ extension Duration {
 
 /// Candidate pairs from several blocking keys; each pair once, smaller index first.
 enum Blocking {
-    static func candidatePairs(_ profiles: [PartyProfile], maxBlock: Int) -> [(Int, Int)] {
-        var blocks: [String: [Int]] = [:]
-        // Document frequency of name words, so that only distinctive words block.
+    /// Document frequency of name words: only words in at most `maxBlock` names block.
+    static func frequencies(_ profiles: [PartyProfile]) -> [String: Int] {
         var frequency: [String: Int] = [:]
         for profile in profiles { for token in Set(profile.name.tokens) { frequency[token, default: 0] += 1 } }
-        for (position, profile) in profiles.enumerated() {
-            if let tax = profile.taxID, tax.count >= 10 {
-                blocks["t:" + tax, default: []].append(position)
-                blocks["t9:" + String(tax.prefix(9)), default: []].append(position)
-            }
-            let rare = profile.name.tokens.filter { $0.count > 2 && (frequency[$0] ?? 0) <= maxBlock }
-            for token in rare {
-                blocks["w:" + token, default: []].append(position)
-                blocks["p:" + Phonetic.key(token), default: []].append(position)
-            }
-            if profile.name.tokens.count >= 2 {
-                blocks["n2:" + profile.name.tokens.prefix(2).map { Phonetic.key($0) }.joined(separator: "|"), default: []].append(position)
-            }
-            if let postal = profile.postalCode, let street = profile.street { blocks["a:" + postal + "|" + street, default: []].append(position) }
-            if let phone = profile.phone { blocks["ph:" + phone, default: []].append(position) }
-            if let email = profile.email { blocks["e:" + email, default: []].append(position) }
+        return frequency
+    }
+
+    /// A profile's blocking keys (each once): tax id and its first nine characters, each rare
+    /// name word and its phonetic key, the first two words' phonetic keys, postal code + street,
+    /// phone, email. `rare` says whether a word is rare enough to block on.
+    static func keys(_ profile: PartyProfile, rare: (String) -> Bool) -> [String] {
+        var keys: [String] = []
+        if let tax = profile.taxID, tax.count >= 10 {
+            keys.append("t:" + tax)
+            keys.append("t9:" + String(tax.prefix(9)))
         }
-        return pairs(within: blocks, maxBlock: maxBlock)
+        for token in profile.name.tokens where token.count > 2 && rare(token) {
+            keys.append("w:" + token)
+            keys.append("p:" + Phonetic.key(token))
+        }
+        if profile.name.tokens.count >= 2 {
+            keys.append("n2:" + profile.name.tokens.prefix(2).map { Phonetic.key($0) }.joined(separator: "|"))
+        }
+        if let postal = profile.postalCode, let street = profile.street { keys.append("a:" + postal + "|" + street) }
+        if let phone = profile.phone { keys.append("ph:" + phone) }
+        if let email = profile.email { keys.append("e:" + email) }
+        var seen = Set<String>()
+        return keys.filter { seen.insert($0).inserted }
+    }
+
+    static func blocks(_ profiles: [PartyProfile], maxBlock: Int) -> (blocks: [String: [Int]], frequency: [String: Int]) {
+        let frequency = frequencies(profiles)
+        var blocks: [String: [Int]] = [:]
+        for (position, profile) in profiles.enumerated() {
+            for key in keys(profile, rare: { (frequency[$0] ?? 0) <= maxBlock }) { blocks[key, default: []].append(position) }
+        }
+        return (blocks, frequency)
+    }
+
+    static func candidatePairs(_ profiles: [PartyProfile], maxBlock: Int) -> [(Int, Int)] {
+        pairs(within: blocks(profiles, maxBlock: maxBlock).blocks, maxBlock: maxBlock)
     }
 
     /// Every pair of members of each block (blocks in key order, those over `maxBlock` skipped),

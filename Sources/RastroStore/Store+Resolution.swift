@@ -42,23 +42,38 @@ public struct ResolutionState: Sendable {
     public struct Profile: Sendable, Hashable {
         public var entityID: String
         public var component: String
+        /// The profile's attributes as the resolver stored them (JSON).
+        public var attributes: String
 
-        public init(entityID: String, component: String) {
+        public init(entityID: String, component: String, attributes: String) {
             self.entityID = entityID
             self.component = component
+            self.attributes = attributes
         }
     }
 
     public var lastRun: ResolutionRun?
     /// Fingerprint → entity and component.
     public var profiles: [String: Profile]
-    /// Strong candidate pairs (left fingerprint + "|" + right fingerprint, left < right) → probability.
-    public var edges: [String: Double]
 
-    public init(lastRun: ResolutionRun? = nil, profiles: [String: Profile] = [:], edges: [String: Double] = [:]) {
+    public init(lastRun: ResolutionRun? = nil, profiles: [String: Profile] = [:]) {
         self.lastRun = lastRun
         self.profiles = profiles
-        self.edges = edges
+    }
+}
+
+/// One profile as stored: its entity, its component's digest and its attributes.
+public struct ProfileRow: Sendable, Hashable {
+    public var fingerprint: String
+    public var entityID: String
+    public var component: String
+    public var attributes: String
+
+    public init(fingerprint: String, entityID: String, component: String, attributes: String) {
+        self.fingerprint = fingerprint
+        self.entityID = entityID
+        self.component = component
+        self.attributes = attributes
     }
 }
 
@@ -154,19 +169,15 @@ public struct ResolutionWrite: Sendable {
     public var replaceAll: Bool
     public var deleteFingerprints: [String]
     public var deleteEntities: [String]
-    /// Fingerprint, entity id, component digest.
-    public var profiles: [(String, String, String)]
+    public var profiles: [ProfileRow]
     public var mentions: [(Mention, String)]
     public var links: [EntityLink]
-    /// Strong candidate pairs: left fingerprint, right fingerprint (left < right), probability.
-    public var edges: [(String, String, Double)]
     public var entities: [EntityRow]
     public var associations: [EntityAssociationRow]
 
     public init(run: ResolutionRun, basedOn: String?, replaceAll: Bool, deleteFingerprints: [String], deleteEntities: [String],
-                profiles: [(String, String, String)], mentions: [(Mention, String)], links: [EntityLink],
-                edges: [(String, String, Double)], entities: [EntityRow], associations: [EntityAssociationRow]) {
-        self.edges = edges
+                profiles: [ProfileRow], mentions: [(Mention, String)], links: [EntityLink], entities: [EntityRow],
+                associations: [EntityAssociationRow]) {
         self.run = run
         self.basedOn = basedOn
         self.replaceAll = replaceAll
@@ -189,18 +200,13 @@ extension Store {
         _ = try await settings()
         let runs = try await connection.query("SELECT * FROM er_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1", [])
         var profiles: [String: ResolutionState.Profile] = [:]
-        let rows = try await connection.query("SELECT fingerprint, entity_id, component FROM er_profiles", [])
+        let rows = try await connection.query("SELECT fingerprint, entity_id, component, attributes FROM er_profiles", [])
         profiles.reserveCapacity(rows.count)
         for row in rows {
-            profiles[row.values[0].text ?? ""] = .init(entityID: row.values[1].text ?? "", component: row.values[2].text ?? "")
+            profiles[row.values[0].text ?? ""] = .init(entityID: row.values[1].text ?? "", component: row.values[2].text ?? "",
+                                                       attributes: row.values[3].text ?? "")
         }
-        var edges: [String: Double] = [:]
-        let edgeRows = try await connection.query("SELECT left_fingerprint, right_fingerprint, probability FROM er_edges", [])
-        edges.reserveCapacity(edgeRows.count)
-        for row in edgeRows {
-            edges[(row.values[0].text ?? "") + "|" + (row.values[1].text ?? "")] = row.values[2].double ?? 0
-        }
-        return ResolutionState(lastRun: runs.first.map(Self.run), profiles: profiles, edges: edges)
+        return ResolutionState(lastRun: runs.first.map(Self.run), profiles: profiles)
     }
 
     /// Every stored mention and its profile's fingerprint.
@@ -239,25 +245,22 @@ extension Store {
                 throw StoreError(.conflict, "another resolution run finished while this one ran; run `rastro resolve` again")
             }
             if write.replaceAll {
-                for table in ["er_profiles", "er_mentions", "er_links", "er_edges", "er_entities"] {
+                for table in ["er_profiles", "er_mentions", "er_links", "er_entities"] {
                     try await connection.execute("DELETE FROM \(table)")
                 }
             } else {
                 try await deleteIn("er_mentions", column: "fingerprint", write.deleteFingerprints)
                 try await deleteIn("er_links", column: "left_fingerprint", write.deleteFingerprints)
-                try await deleteIn("er_edges", column: "left_fingerprint", write.deleteFingerprints)
                 try await deleteIn("er_profiles", column: "fingerprint", write.deleteFingerprints)
                 try await deleteIn("er_entities", column: "entity_id", write.deleteEntities)
             }
             try await connection.execute("DELETE FROM er_associations")
-            try await insert("er_profiles", ["fingerprint", "entity_id", "component"],
-                             write.profiles.map { [.text($0.0), .text($0.1), .text($0.2)] })
+            try await insert("er_profiles", ["fingerprint", "entity_id", "component", "attributes"],
+                             write.profiles.map { [.text($0.fingerprint), .text($0.entityID), .text($0.component), .text($0.attributes)] })
             try await insert("er_mentions", ["mention_kind", "mention_id", "mention_role", "fingerprint"],
                              write.mentions.map { [.text($0.0.kind), .text($0.0.id), .text($0.0.role.rawValue), .text($0.1)] })
             try await insert("er_links", ["left_fingerprint", "right_fingerprint", "probability", "source"],
                              write.links.map { [.text($0.left), .text($0.right), .double($0.probability), .text($0.source)] })
-            try await insert("er_edges", ["left_fingerprint", "right_fingerprint", "probability"],
-                             write.edges.map { [.text($0.0), .text($0.1), .double($0.2)] })
             try await insert("er_entities", ["entity_id", "name", "mentions", "profiles", "tlp", "releasable_to", "originator"],
                              write.entities.map {
                                  [.text($0.entityID), .text($0.name), .integer(Int64($0.mentions)), .integer(Int64($0.profiles)),

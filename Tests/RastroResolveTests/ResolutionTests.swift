@@ -13,8 +13,10 @@ import Testing
     static func clock() -> String { Timestamp.format(epoch: Int64(Date().timeIntervalSince1970)) }
 
     func run(_ mentions: [PartyMention], _ markings: [Marking], state: ResolutionState, decisions: [ResolutionDecision] = [],
-             reestimate: Bool = false) -> Resolution.Outcome {
-        Resolution().run(mentions: mentions, markings: markings, decisions: decisions, state: state, reestimate: reestimate,
+             reestimate: Bool = false, maxBlock: Int = 400) -> Resolution.Outcome {
+        var options = Resolver.Options()
+        options.maxBlock = maxBlock
+        return Resolution(resolver: Resolver(options: options)).run(mentions: mentions, markings: markings, decisions: decisions, state: state, reestimate: reestimate,
                          node: "MX-FUSION", actor: "test", runID: UUID().uuidString, startedAt: Self.clock(), now: Self.clock)
     }
 
@@ -58,10 +60,11 @@ import Testing
         #expect(incremental.recomputed < incremental.components)
         try await test.store.writeResolution(incremental.write)
         // … and the result is the one a run from nothing gets with the same model.
-        let scratch = ResolutionState(lastRun: afterFirst.lastRun, profiles: [:], edges: [:])
+        let scratch = ResolutionState(lastRun: afterFirst.lastRun)
         let fromNothing = run(all, markings, state: scratch)
         #expect(fromNothing.recomputed == fromNothing.components)
-        #expect(partition(all, incremental.entityOf) == partition(all, fromNothing.entityOf))
+        let same = partition(all, incremental.entityOf) == partition(all, fromNothing.entityOf)
+        #expect(same)
         #expect(try await storedPartition(test.store) == partition(all, incremental.entityOf))
         // Unchanged entities kept their ids.
         let kept = Set(afterFirst.profiles.values.map(\.entityID)).intersection(incremental.entityOf)
@@ -77,12 +80,55 @@ import Testing
         let fewer = all.indices.filter { $0 % 7 != 3 }
         let shrunk = run(fewer.map { all[$0] }, fewer.map { markings[$0] }, state: try await test.store.resolutionState())
         let shrunkFromNothing = run(fewer.map { all[$0] }, fewer.map { markings[$0] }, state: scratch)
-        #expect(partition(fewer.map { all[$0] }, shrunk.entityOf) == partition(fewer.map { all[$0] }, shrunkFromNothing.entityOf))
+        let sameAfterRemoval = partition(fewer.map { all[$0] }, shrunk.entityOf) == partition(fewer.map { all[$0] }, shrunkFromNothing.entityOf)
+        #expect(sameAfterRemoval)
         try await test.store.writeResolution(shrunk.write)
         #expect(try await storedPartition(test.store) == partition(fewer.map { all[$0] }, shrunk.entityOf))
 
         // A write based on an older run is refused (another run finished in between).
         await #expect(throws: StoreError.self) { try await test.store.writeResolution(again.write) }
+    }
+
+    /// What the store holds after `write`, kept in memory.
+    func applied(_ write: ResolutionWrite, to state: ResolutionState) -> ResolutionState {
+        var profiles = write.replaceAll ? [:] : state.profiles
+        for fingerprint in write.deleteFingerprints { profiles[fingerprint] = nil }
+        for row in write.profiles {
+            profiles[row.fingerprint] = .init(entityID: row.entityID, component: row.component, attributes: row.attributes)
+        }
+        return ResolutionState(lastRun: write.run, profiles: profiles)
+    }
+
+    /// With small blocks, new and vanished profiles push blocks and name words across the size
+    /// limit, which changes candidate pairs between old profiles: still equal to a run from nothing.
+    @Test func incrementalStaysExactWhenBlocksCrossTheSizeLimit() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-inc-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try Simulator.run(SimulationOptions(seed: 34, scale: .small), to: folder)
+        let test = try await TestStore.make(.sqlite, organization: "MX-FUSION", country: "MX")
+        defer { Task { await test.dispose() } }
+        _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions()).run([folder])
+        let (all, markings) = try await MentionReader.read(in: test.store, viewer: test.settings.viewer)
+        for maxBlock in [3, 12] {
+            var state = ResolutionState()
+            var forcedSomewhere = false
+            // Grow by thirds, then shrink: each step incremental, each equal to a run from nothing.
+            let steps = [all.indices.filter { $0 % 3 == 0 }, all.indices.filter { $0 % 3 != 2 }, Array(all.indices),
+                         all.indices.filter { $0 % 4 != 1 }]
+            for (step, chosen) in steps.enumerated() {
+                let mentions = chosen.map { all[$0] }, marks = chosen.map { markings[$0] }
+                let outcome = run(mentions, marks, state: state, maxBlock: maxBlock)
+                if step > 0 {
+                    #expect(outcome.write.run.mode == "incremental")
+                    let scratch = run(mentions, marks, state: ResolutionState(lastRun: state.lastRun), maxBlock: maxBlock)
+                    let same = partition(mentions, outcome.entityOf) == partition(mentions, scratch.entityOf)
+                    #expect(same, "maxBlock \(maxBlock), step \(step)")
+                    forcedSomewhere = forcedSomewhere || outcome.recomputed > 0
+                }
+                state = applied(outcome.write, to: state)
+            }
+            #expect(forcedSomewhere)
+        }
     }
 
     @Test func decisionsHoldInEveryLaterRun() async throws {
@@ -102,7 +148,7 @@ import Testing
                                          address: "Calle \(index) 5, C.P. \(64000 + index)", country: "MX"))
         }
         let markings = mentions.map { _ in Marking(tlp: .amber, releasableTo: ["MX"], originator: "MX-SAT") }
-        let first = run(mentions, markings, state: ResolutionState(lastRun: nil, profiles: [:], edges: [:]))
+        let first = run(mentions, markings, state: ResolutionState())
         let one = first.entityOf[0]
         #expect(first.entityOf[1] == one && first.entityOf[2] == one)
 
@@ -111,8 +157,8 @@ import Testing
                                actor: "analyst", note: "", madeAt: Self.clock())
         }
         let state = ResolutionState(lastRun: first.write.run, profiles: Dictionary(uniqueKeysWithValues: first.write.profiles.map {
-            ($0.0, ResolutionState.Profile(entityID: $0.1, component: $0.2))
-        }), edges: Dictionary(uniqueKeysWithValues: first.write.edges.map { ($0.0 + "|" + $0.1, $0.2) }))
+            ($0.fingerprint, ResolutionState.Profile(entityID: $0.entityID, component: $0.component, attributes: $0.attributes))
+        }))
         let decisions = [decision(1, .split, 0, 2), decision(2, .confirm, 3, 4)]
         for reestimate in [false, true] {
             let later = run(mentions, markings, state: state, decisions: decisions, reestimate: reestimate)

@@ -2,8 +2,10 @@
 -- A profile is one distinct set of party attributes (identical mentions share it), named by a
 -- fingerprint of those attributes; a component is a connected part of the graph of strong
 -- candidate pairs (match probability at or above the clustering threshold) and confirms, named by
--- a digest of everything its clustering depends on (members, mentions and their markings, strong
--- pairs, decisions, model). A later run recomputes only the components whose digest changed.
+-- a digest of everything its clustering depends on besides its pairs (members, mentions and their
+-- markings, decisions, model). A later run clusters again only the components that new profiles
+-- join, whose digest changed, or whose blocks new or vanished profiles pushed across the size limit
+-- (a profile's attributes are kept so that its blocks are known after it is gone).
 -- Append-only: never edit once shipped.
 
 CREATE TABLE er_runs (
@@ -24,7 +26,8 @@ CREATE TABLE er_runs (
 CREATE TABLE er_profiles (
     fingerprint TEXT PRIMARY KEY,
     entity_id TEXT NOT NULL,
-    component TEXT NOT NULL
+    component TEXT NOT NULL,
+    attributes TEXT NOT NULL
 );
 CREATE INDEX er_profiles_entity ON er_profiles (entity_id);
 
@@ -53,15 +56,6 @@ CREATE TABLE er_links (
     right_fingerprint TEXT NOT NULL,
     probability DOUBLE PRECISION NOT NULL,
     source TEXT NOT NULL,
-    PRIMARY KEY (left_fingerprint, right_fingerprint)
-);
-
--- Every strong candidate pair (at or above the clustering threshold), so that a later run need not
--- compare two unchanged profiles again.
-CREATE TABLE er_edges (
-    left_fingerprint TEXT NOT NULL,
-    right_fingerprint TEXT NOT NULL,
-    probability DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (left_fingerprint, right_fingerprint)
 );
 
