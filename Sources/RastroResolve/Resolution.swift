@@ -338,13 +338,12 @@ public struct Resolution: Sendable {
 
         // Rows for the changed components.
         var profileRows: [ProfileRow] = []
-        var mentionRows: [(Mention, String)] = []
         var entityRows: [EntityRow] = []
         for component in members.indices where !clean[component] {
             for member in members[component] {
                 profileRows.append(ProfileRow(fingerprint: fingerprints[member], entityID: entityID[member], component: digests[component],
-                                              attributes: Self.encodeAttributes(distinct[member])))
-                for mention in mentionsOf[member] { mentionRows.append((mentions[mention].mention, fingerprints[member])) }
+                                              attributes: Self.encodeAttributes(distinct[member]),
+                                              mentions: mentionsOf[member].map { mentions[$0].mention }))
             }
         }
         for (label, group) in groups.sorted(by: { $0.key < $1.key }) {
@@ -385,7 +384,7 @@ public struct Resolution: Sendable {
                                 recomputed: recomputed, nextEntity: nextEntity, model: modelJSON)
         let write = ResolutionWrite(run: run, basedOn: state.lastRun?.runID, replaceAll: everything,
                                     deleteFingerprints: deleteFingerprints.sorted(), deleteEntities: deleteEntities.sorted(),
-                                    profiles: profileRows, mentions: mentionRows, links: links, entities: entityRows,
+                                    profiles: profileRows, links: links, entities: entityRows,
                                     associations: associations)
         return Outcome(write: write, entityOf: mentionOf.map { entityID[$0] }, model: model, distinctMentions: count,
                        candidatePairs: pairs.count, compared: compared, strongPairs: strong.count, components: members.count, recomputed: recomputed, entities: number.count,
@@ -410,7 +409,7 @@ public struct Resolution: Sendable {
     }
 
     /// A profile's name: a digest of its attributes exactly as given.
-    static func fingerprint(_ mention: PartyMention) -> String {
+    public static func fingerprint(_ mention: PartyMention) -> String {
         var digest = Digest()
         for value in [mention.name, mention.taxID, mention.address, mention.city, mention.state, mention.postalCode, mention.country,
                       mention.phone, mention.email, mention.representative] {

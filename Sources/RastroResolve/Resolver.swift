@@ -129,11 +129,18 @@ public struct Resolver: Sendable {
 
     /// Two groups that hold different tax ids, each passing the RFC check, are never merged.
     static func taxIDConflict(_ profiles: [PartyProfile]) -> ([Int], [Int]) -> Bool {
-        { left, right in
-            let leftIDs = Set(left.compactMap { profiles[$0].taxIDValid ? profiles[$0].taxID : nil })
+        let valid = profiles.map { $0.taxIDValid ? $0.taxID : nil }
+        return { left, right in
+            var leftIDs: [String] = []
+            for member in left { if let id = valid[member], !leftIDs.contains(id) { leftIDs.append(id) } }
             guard !leftIDs.isEmpty else { return false }
-            let rightIDs = Set(right.compactMap { profiles[$0].taxIDValid ? profiles[$0].taxID : nil })
-            return !rightIDs.isEmpty && leftIDs.isDisjoint(with: rightIDs)
+            var rightHasOne = false
+            for member in right {
+                guard let id = valid[member] else { continue }
+                if leftIDs.contains(id) { return false }
+                rightHasOne = true
+            }
+            return rightHasOne
         }
     }
 }

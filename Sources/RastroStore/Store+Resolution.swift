@@ -68,12 +68,35 @@ public struct ProfileRow: Sendable, Hashable {
     public var entityID: String
     public var component: String
     public var attributes: String
+    public var mentions: [Mention]
 
-    public init(fingerprint: String, entityID: String, component: String, attributes: String) {
+    public init(fingerprint: String, entityID: String, component: String, attributes: String, mentions: [Mention]) {
         self.fingerprint = fingerprint
         self.entityID = entityID
         self.component = component
         self.attributes = attributes
+        self.mentions = mentions
+    }
+
+    static func encode(_ mentions: [Mention]) -> String {
+        var out = ""
+        for mention in mentions {
+            out += mention.kind
+            out += "\t"
+            out += mention.id
+            out += "\t"
+            out += mention.role.rawValue
+            out += "\n"
+        }
+        return out
+    }
+
+    static func decode(_ text: String) -> [Mention] {
+        text.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard parts.count == 3, let role = Mention.Role(rawValue: String(parts[2])) else { return nil }
+            return Mention(kind: String(parts[0]), id: String(parts[1]), role: role)
+        }
     }
 }
 
@@ -170,13 +193,12 @@ public struct ResolutionWrite: Sendable {
     public var deleteFingerprints: [String]
     public var deleteEntities: [String]
     public var profiles: [ProfileRow]
-    public var mentions: [(Mention, String)]
     public var links: [EntityLink]
     public var entities: [EntityRow]
     public var associations: [EntityAssociationRow]
 
     public init(run: ResolutionRun, basedOn: String?, replaceAll: Bool, deleteFingerprints: [String], deleteEntities: [String],
-                profiles: [ProfileRow], mentions: [(Mention, String)], links: [EntityLink], entities: [EntityRow],
+                profiles: [ProfileRow], links: [EntityLink], entities: [EntityRow],
                 associations: [EntityAssociationRow]) {
         self.run = run
         self.basedOn = basedOn
@@ -184,7 +206,6 @@ public struct ResolutionWrite: Sendable {
         self.deleteFingerprints = deleteFingerprints
         self.deleteEntities = deleteEntities
         self.profiles = profiles
-        self.mentions = mentions
         self.links = links
         self.entities = entities
         self.associations = associations
@@ -211,12 +232,9 @@ extension Store {
 
     /// Every stored mention and its profile's fingerprint.
     public func resolvedMentions() async throws -> [Mention: String] {
-        let rows = try await connection.query("SELECT mention_kind, mention_id, mention_role, fingerprint FROM er_mentions", [])
         var out: [Mention: String] = [:]
-        out.reserveCapacity(rows.count)
-        for row in rows {
-            guard let role = Mention.Role(rawValue: row.values[2].text ?? "") else { continue }
-            out[Mention(kind: row.values[0].text ?? "", id: row.values[1].text ?? "", role: role)] = row.values[3].text ?? ""
+        for row in try await connection.query("SELECT fingerprint, mentions FROM er_profiles", []) {
+            for mention in ProfileRow.decode(row.values[1].text ?? "") { out[mention] = row.values[0].text ?? "" }
         }
         return out
     }
@@ -245,20 +263,20 @@ extension Store {
                 throw StoreError(.conflict, "another resolution run finished while this one ran; run `rastro resolve` again")
             }
             if write.replaceAll {
-                for table in ["er_profiles", "er_mentions", "er_links", "er_entities"] {
+                for table in ["er_profiles", "er_links", "er_entities"] {
                     try await connection.execute("DELETE FROM \(table)")
                 }
             } else {
-                try await deleteIn("er_mentions", column: "fingerprint", write.deleteFingerprints)
                 try await deleteIn("er_links", column: "left_fingerprint", write.deleteFingerprints)
                 try await deleteIn("er_profiles", column: "fingerprint", write.deleteFingerprints)
                 try await deleteIn("er_entities", column: "entity_id", write.deleteEntities)
             }
             try await connection.execute("DELETE FROM er_associations")
-            try await insert("er_profiles", ["fingerprint", "entity_id", "component", "attributes"],
-                             write.profiles.map { [.text($0.fingerprint), .text($0.entityID), .text($0.component), .text($0.attributes)] })
-            try await insert("er_mentions", ["mention_kind", "mention_id", "mention_role", "fingerprint"],
-                             write.mentions.map { [.text($0.0.kind), .text($0.0.id), .text($0.0.role.rawValue), .text($0.1)] })
+            try await insert("er_profiles", ["fingerprint", "entity_id", "component", "attributes", "mentions"],
+                             write.profiles.map {
+                                 [.text($0.fingerprint), .text($0.entityID), .text($0.component), .text($0.attributes),
+                                  .text(ProfileRow.encode($0.mentions))]
+                             })
             try await insert("er_links", ["left_fingerprint", "right_fingerprint", "probability", "source"],
                              write.links.map { [.text($0.left), .text($0.right), .double($0.probability), .text($0.source)] })
             try await insert("er_entities", ["entity_id", "name", "mentions", "profiles", "tlp", "releasable_to", "originator"],
@@ -317,24 +335,21 @@ extension Store {
             .map(Self.entityRow)
     }
 
-    /// The entity a mention belongs to.
-    public func entityID(of mention: Mention) async throws -> String? {
-        try await connection.query("""
-            SELECT p.entity_id FROM er_mentions m JOIN er_profiles p ON p.fingerprint = m.fingerprint
-            WHERE m.mention_kind = ? AND m.mention_id = ? AND m.mention_role = ?
-            """, [.text(mention.kind), .text(mention.id), .text(mention.role.rawValue)]).first?["entity_id"].text
+    /// The entity of the profile with this fingerprint, if `mention` is one of its mentions.
+    public func entityID(ofProfile fingerprint: String, mention: Mention) async throws -> String? {
+        guard let row = try await connection.query("SELECT entity_id, mentions FROM er_profiles WHERE fingerprint = ?",
+                                                   [.text(fingerprint)]).first,
+              ProfileRow.decode(row.values[1].text ?? "").contains(mention) else { return nil }
+        return row.values[0].text
     }
 
     /// An entity's mentions with their profiles' fingerprints, in mention order.
     public func entityMembers(_ entityID: String) async throws -> [(Mention, String)] {
-        try await connection.query("""
-            SELECT m.mention_kind, m.mention_id, m.mention_role, m.fingerprint
-            FROM er_profiles p JOIN er_mentions m ON m.fingerprint = p.fingerprint
-            WHERE p.entity_id = ? ORDER BY m.mention_kind, m.mention_id, m.mention_role
-            """, [.text(entityID)]).compactMap { row in
-            guard let role = Mention.Role(rawValue: row.values[2].text ?? "") else { return nil }
-            return (Mention(kind: row.values[0].text ?? "", id: row.values[1].text ?? "", role: role), row.values[3].text ?? "")
+        var out: [(Mention, String)] = []
+        for row in try await connection.query("SELECT fingerprint, mentions FROM er_profiles WHERE entity_id = ?", [.text(entityID)]) {
+            for mention in ProfileRow.decode(row.values[1].text ?? "") { out.append((mention, row.values[0].text ?? "")) }
         }
+        return out.sorted { $0.0 < $1.0 }
     }
 
     /// The pairs that joined an entity's members.

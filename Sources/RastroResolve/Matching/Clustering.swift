@@ -74,11 +74,19 @@ public struct Clustering {
         }
         let ordered = edges.filter { $0.probability >= threshold }
             .sorted { ($0.probability, -$0.a, -$0.b) > ($1.probability, -$1.a, -$1.b) }
+        // Two groups refused once are refused again while neither has grown (the same members
+        // give the same answer), so many strong pairs between two groups cost one decision.
+        var refusedAt: [UInt64: Int] = [:]
         for edge in ordered {
             let ra = root(edge.a), rb = root(edge.b)
             guard ra != rb else { continue }
             let left = members[ra], right = members[rb]
-            guard !cannotLink(left, right), !separated(left, right) else { continue }
+            let key = UInt64(min(ra, rb)) << 32 | UInt64(max(ra, rb))
+            if refusedAt[key] == left.count + right.count { continue }
+            guard !cannotLink(left, right), !separated(left, right) else {
+                refusedAt[key] = left.count + right.count
+                continue
+            }
             if left.count > 1 || right.count > 1 {
                 var total = 0.0, pairs = 0
                 let cross = left.count * right.count
@@ -94,7 +102,10 @@ public struct Clustering {
                         index += 1
                     }
                 }
-                guard pairs > 0, total / Double(pairs) >= average else { continue }
+                guard pairs > 0, total / Double(pairs) >= average else {
+                    refusedAt[key] = left.count + right.count
+                    continue
+                }
             }
             merges.append(Merge(a: edge.a, b: edge.b, probability: edge.probability, forced: nil))
             join(ra, rb)

@@ -27,18 +27,11 @@ CREATE TABLE er_profiles (
     fingerprint TEXT PRIMARY KEY,
     entity_id TEXT NOT NULL,
     component TEXT NOT NULL,
-    attributes TEXT NOT NULL
+    attributes TEXT NOT NULL,
+    -- The profile's mentions, one KIND<tab>ID<tab>ROLE per line.
+    mentions TEXT NOT NULL
 );
 CREATE INDEX er_profiles_entity ON er_profiles (entity_id);
-
-CREATE TABLE er_mentions (
-    mention_kind TEXT NOT NULL,
-    mention_id TEXT NOT NULL,
-    mention_role TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    PRIMARY KEY (mention_kind, mention_id, mention_role)
-);
-CREATE INDEX er_mentions_fingerprint ON er_mentions (fingerprint);
 
 CREATE TABLE er_entities (
     entity_id TEXT PRIMARY KEY,

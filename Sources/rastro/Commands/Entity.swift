@@ -93,8 +93,12 @@ struct Entity: AsyncParsableCommand {
         let entityID: String
         if target.contains(":") {
             let mention = try parseMention(target)
-            guard try await !store.visible([mention], viewer: viewer).isEmpty, let found = try await store.entityID(of: mention) else {
-                throw Failure(code: Failure.rejectedInput, message: "\(target): no resolved mention that you may see (has `rastro resolve` run since it was loaded?)")
+            guard let record = try await store.record(of: mention, viewer: viewer),
+                  let party = PartyMention.mentions(in: record).first(where: { $0.mention == mention }) else {
+                throw Failure(code: Failure.rejectedInput, message: "\(target): no such mention that you may see")
+            }
+            guard let found = try await store.entityID(ofProfile: Resolution.fingerprint(party), mention: mention) else {
+                throw Failure(code: Failure.rejectedInput, message: "\(target): not resolved as it is now; run `rastro resolve`")
             }
             entityID = found
         } else {
