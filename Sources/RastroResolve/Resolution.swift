@@ -251,13 +251,50 @@ public struct Resolution: Sendable {
             for component in members.indices where members[component].allSatisfy({ !isNew[$0] && !forced[$0] }) {
                 clean[component] = state.profiles[fingerprints[members[component][0]]]?.component == digest(component)
             }
-            // The changed ones: compare their old pairs again (new pairs are done) and join what
-            // they join; a pair that is strong now joins two changed components at most.
+            // The changed ones: their old pairs (new pairs are done). Two old profiles of one old
+            // component that neither block changes touched are strong exactly when the last run
+            // stored them as strong, with the same probability; pairs with a forced profile, or in
+            // an old component whose pairs were not stored, are compared. A pair that is strong
+            // now joins two changed components at most.
+            var needed = Set<String>()
+            for index in 0..<count where !isNew[index] && !clean[componentOf[index]] {
+                needed.insert(state.profiles[fingerprints[index]]!.component)
+            }
+            var known: [UInt64: Double] = [:]
+            var unknown = Set<String>()
+            if !needed.isEmpty {
+                var indexOf: [String: Int] = [:]
+                for index in 0..<count where !isNew[index] { indexOf[fingerprints[index]] = index }
+                var storedMembers: [String: [String]] = [:]
+                for (fingerprint, profile) in state.profiles where needed.contains(profile.component) {
+                    storedMembers[profile.component, default: []].append(fingerprint)
+                }
+                for component in needed {
+                    guard let text = state.componentPairs[component],
+                          let decoded = Self.decodePairs(text, members: storedMembers[component, default: []].sorted()) else {
+                        unknown.insert(component)
+                        continue
+                    }
+                    for (x, y, value) in decoded {
+                        guard let a = indexOf[x], let b = indexOf[y] else { continue }
+                        known[UInt64(min(a, b)) << 32 | UInt64(max(a, b))] = value
+                    }
+                }
+            }
             for (number, pair) in pairs.enumerated() where !done[number] && !clean[componentOf[pair.0]] && !clean[componentOf[pair.1]] {
-                let value = probability(number)
+                let (a, b) = pair
+                let old = (state.profiles[fingerprints[a]]!.component, state.profiles[fingerprints[b]]!.component)
+                let value: Double
+                if forced[a] || forced[b] || unknown.contains(old.0) || unknown.contains(old.1) {
+                    value = probability(number)
+                } else if old.0 == old.1, let stored = known[UInt64(a) << 32 | UInt64(b)] {
+                    value = stored
+                } else {
+                    continue
+                }
                 if value >= threshold {
-                    strong.append(.init(a: pair.0, b: pair.1, probability: value))
-                    union(pair.0, pair.1)
+                    strong.append(.init(a: a, b: b, probability: value))
+                    union(a, b)
                 }
             }
             let before = (componentOf, clean)
@@ -352,6 +389,15 @@ public struct Resolution: Sendable {
                                         profiles: group.count,
                                         marking: Marking.mostRestrictive(positions.map { markings[$0] }, originator: node)))
         }
+        var pairsOf: [Int: [Clustering.Edge]] = [:]
+        for edge in edges { pairsOf[componentOf[edge.a], default: []].append(edge) }
+        var componentRows: [(String, String)] = []
+        for component in members.indices where !clean[component] {
+            componentRows.append((digests[component], Self.encodePairs(pairsOf[component] ?? [], members: members[component],
+                                                                     fingerprints: fingerprints)))
+        }
+        let keptComponents = Set(members.indices.filter { clean[$0] }.map { digests[$0] })
+        let deleteComponents = Set(state.profiles.values.map(\.component)).subtracting(keptComponents)
         let links = merges.map { merge in
             EntityLink(left: fingerprints[merge.a], right: fingerprints[merge.b], probability: merge.probability,
                        source: merge.forced.map { "confirm #\(mustLink[$0].decision)" } ?? "model")
@@ -384,6 +430,7 @@ public struct Resolution: Sendable {
                                 recomputed: recomputed, nextEntity: nextEntity, model: modelJSON)
         let write = ResolutionWrite(run: run, basedOn: state.lastRun?.runID, replaceAll: everything,
                                     deleteFingerprints: deleteFingerprints.sorted(), deleteEntities: deleteEntities.sorted(),
+                                    deleteComponents: everything ? [] : deleteComponents.sorted(), components: componentRows,
                                     profiles: profileRows, links: links, entities: entityRows,
                                     associations: associations)
         return Outcome(write: write, entityOf: mentionOf.map { entityID[$0] }, model: model, distinctMentions: count,
@@ -406,6 +453,33 @@ public struct Resolution: Sendable {
         return PartyMention(mention: Mention(kind: "", id: "", role: .self), name: name, taxID: values[1], address: values[2],
                             city: values[3], state: values[4], postalCode: values[5], country: values[6], phone: values[7],
                             email: values[8], representative: values[9])
+    }
+
+    /// A component's strong pairs as stored: one `I J P` line per pair, I and J the positions of
+    /// the two profiles among the component's fingerprints in order, P the probability's bits in
+    /// hexadecimal (read back exactly).
+    static func encodePairs(_ edges: [Clustering.Edge], members: [Int], fingerprints: [String]) -> String {
+        let sorted = members.sorted { fingerprints[$0] < fingerprints[$1] }
+        var position: [Int: Int] = [:]
+        for (rank, member) in sorted.enumerated() { position[member] = rank }
+        var out = ""
+        for edge in edges {
+            guard let x = position[edge.a], let y = position[edge.b] else { continue }
+            out += "\(min(x, y)) \(max(x, y)) \(String(edge.probability.bitPattern, radix: 16))\n"
+        }
+        return out
+    }
+
+    /// The pairs back, as fingerprints; nil when the text is not what `encodePairs` writes.
+    static func decodePairs(_ text: String, members: [String]) -> [(String, String, Double)]? {
+        var out: [(String, String, Double)] = []
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, let x = Int(parts[0]), let y = Int(parts[1]), let bits = UInt64(parts[2], radix: 16),
+                  x >= 0, y >= 0, x < members.count, y < members.count else { return nil }
+            out.append((members[x], members[y], Double(bitPattern: bits)))
+        }
+        return out
     }
 
     /// A profile's name: a digest of its attributes exactly as given.

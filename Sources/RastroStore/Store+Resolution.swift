@@ -56,9 +56,13 @@ public struct ResolutionState: Sendable {
     /// Fingerprint → entity and component.
     public var profiles: [String: Profile]
 
-    public init(lastRun: ResolutionRun? = nil, profiles: [String: Profile] = [:]) {
+    /// Component digest → its strong pairs as the resolver stored them.
+    public var componentPairs: [String: String]
+
+    public init(lastRun: ResolutionRun? = nil, profiles: [String: Profile] = [:], componentPairs: [String: String] = [:]) {
         self.lastRun = lastRun
         self.profiles = profiles
+        self.componentPairs = componentPairs
     }
 }
 
@@ -192,12 +196,16 @@ public struct ResolutionWrite: Sendable {
     public var replaceAll: Bool
     public var deleteFingerprints: [String]
     public var deleteEntities: [String]
+    public var deleteComponents: [String]
+    /// Component digest and its strong pairs (see the resolver's encoding).
+    public var components: [(String, String)]
     public var profiles: [ProfileRow]
     public var links: [EntityLink]
     public var entities: [EntityRow]
     public var associations: [EntityAssociationRow]
 
     public init(run: ResolutionRun, basedOn: String?, replaceAll: Bool, deleteFingerprints: [String], deleteEntities: [String],
+                deleteComponents: [String], components: [(String, String)],
                 profiles: [ProfileRow], links: [EntityLink], entities: [EntityRow],
                 associations: [EntityAssociationRow]) {
         self.run = run
@@ -205,6 +213,8 @@ public struct ResolutionWrite: Sendable {
         self.replaceAll = replaceAll
         self.deleteFingerprints = deleteFingerprints
         self.deleteEntities = deleteEntities
+        self.deleteComponents = deleteComponents
+        self.components = components
         self.profiles = profiles
         self.links = links
         self.entities = entities
@@ -227,7 +237,11 @@ extension Store {
             profiles[row.values[0].text ?? ""] = .init(entityID: row.values[1].text ?? "", component: row.values[2].text ?? "",
                                                        attributes: row.values[3].text ?? "")
         }
-        return ResolutionState(lastRun: runs.first.map(Self.run), profiles: profiles)
+        var componentPairs: [String: String] = [:]
+        for row in try await connection.query("SELECT component, pairs FROM er_components", []) {
+            componentPairs[row.values[0].text ?? ""] = row.values[1].text ?? ""
+        }
+        return ResolutionState(lastRun: runs.first.map(Self.run), profiles: profiles, componentPairs: componentPairs)
     }
 
     /// Every stored mention and its profile's fingerprint.
@@ -263,13 +277,14 @@ extension Store {
                 throw StoreError(.conflict, "another resolution run finished while this one ran; run `rastro resolve` again")
             }
             if write.replaceAll {
-                for table in ["er_profiles", "er_links", "er_entities"] {
+                for table in ["er_profiles", "er_links", "er_entities", "er_components"] {
                     try await connection.execute("DELETE FROM \(table)")
                 }
             } else {
                 try await deleteIn("er_links", column: "left_fingerprint", write.deleteFingerprints)
                 try await deleteIn("er_profiles", column: "fingerprint", write.deleteFingerprints)
                 try await deleteIn("er_entities", column: "entity_id", write.deleteEntities)
+                try await deleteIn("er_components", column: "component", write.deleteComponents)
             }
             try await connection.execute("DELETE FROM er_associations")
             try await insert("er_profiles", ["fingerprint", "entity_id", "component", "attributes", "mentions"],
@@ -277,6 +292,7 @@ extension Store {
                                  [.text($0.fingerprint), .text($0.entityID), .text($0.component), .text($0.attributes),
                                   .text(ProfileRow.encode($0.mentions))]
                              })
+            try await insert("er_components", ["component", "pairs"], write.components.map { [.text($0.0), .text($0.1)] })
             try await insert("er_links", ["left_fingerprint", "right_fingerprint", "probability", "source"],
                              write.links.map { [.text($0.left), .text($0.right), .double($0.probability), .text($0.source)] })
             try await insert("er_entities", ["entity_id", "name", "mentions", "profiles", "tlp", "releasable_to", "originator"],

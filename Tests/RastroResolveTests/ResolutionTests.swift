@@ -96,7 +96,10 @@ import Testing
         for row in write.profiles {
             profiles[row.fingerprint] = .init(entityID: row.entityID, component: row.component, attributes: row.attributes)
         }
-        return ResolutionState(lastRun: write.run, profiles: profiles)
+        var pairs = write.replaceAll ? [:] : state.componentPairs
+        for component in write.deleteComponents { pairs[component] = nil }
+        for (component, text) in write.components { pairs[component] = text }
+        return ResolutionState(lastRun: write.run, profiles: profiles, componentPairs: pairs)
     }
 
     /// With small blocks, new and vanished profiles push blocks and name words across the size
@@ -156,9 +159,7 @@ import Testing
             ResolutionDecision(decisionID: number, action: action, left: mentions[a].mention, right: mentions[b].mention,
                                actor: "analyst", note: "", madeAt: Self.clock())
         }
-        let state = ResolutionState(lastRun: first.write.run, profiles: Dictionary(uniqueKeysWithValues: first.write.profiles.map {
-            ($0.fingerprint, ResolutionState.Profile(entityID: $0.entityID, component: $0.component, attributes: $0.attributes))
-        }))
+        let state = applied(first.write, to: ResolutionState())
         let decisions = [decision(1, .split, 0, 2), decision(2, .confirm, 3, 4)]
         for reestimate in [false, true] {
             let later = run(mentions, markings, state: state, decisions: decisions, reestimate: reestimate)

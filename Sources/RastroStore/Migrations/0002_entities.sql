@@ -33,6 +33,13 @@ CREATE TABLE er_profiles (
 );
 CREATE INDEX er_profiles_entity ON er_profiles (entity_id);
 
+-- Each component's strong pairs, so that a later run need not compare two unchanged profiles
+-- again: one text per component (see the resolver for its encoding).
+CREATE TABLE er_components (
+    component TEXT PRIMARY KEY,
+    pairs TEXT NOT NULL
+);
+
 CREATE TABLE er_entities (
     entity_id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
