@@ -246,6 +246,7 @@ public struct Resolution: Sendable {
             return digest.hex
         }
         var clean = [Bool](repeating: false, count: members.count)
+        lap("compare")
         if !everything {
             // Unchanged: every member old and not forced, and the same digest as stored.
             for component in members.indices where members[component].allSatisfy({ !isNew[$0] && !forced[$0] }) {
@@ -256,12 +257,25 @@ public struct Resolution: Sendable {
             // stored them as strong, with the same probability; pairs with a forced profile, or in
             // an old component whose pairs were not stored, are compared. A pair that is strong
             // now joins two changed components at most.
+            lap("digest")
+            // Each old profile's old component, as a number.
+            var oldComponent = [Int](repeating: -1, count: count)
+            var componentNumber: [String: Int] = [:]
+            for index in 0..<count where !isNew[index] {
+                let component = state.profiles[fingerprints[index]]!.component
+                if let known = componentNumber[component] {
+                    oldComponent[index] = known
+                } else {
+                    oldComponent[index] = componentNumber.count
+                    componentNumber[component] = componentNumber.count
+                }
+            }
             var needed = Set<String>()
             for index in 0..<count where !isNew[index] && !clean[componentOf[index]] {
                 needed.insert(state.profiles[fingerprints[index]]!.component)
             }
             var known: [UInt64: Double] = [:]
-            var unknown = Set<String>()
+            var unknown = Set<Int>()
             if !needed.isEmpty {
                 var indexOf: [String: Int] = [:]
                 for index in 0..<count where !isNew[index] { indexOf[fingerprints[index]] = index }
@@ -272,7 +286,7 @@ public struct Resolution: Sendable {
                 for component in needed {
                     guard let text = state.componentPairs[component],
                           let decoded = Self.decodePairs(text, members: storedMembers[component, default: []].sorted()) else {
-                        unknown.insert(component)
+                        unknown.insert(componentNumber[component]!)
                         continue
                     }
                     for (x, y, value) in decoded {
@@ -281,9 +295,10 @@ public struct Resolution: Sendable {
                     }
                 }
             }
+            lap("stored pairs")
             for (number, pair) in pairs.enumerated() where !done[number] && !clean[componentOf[pair.0]] && !clean[componentOf[pair.1]] {
                 let (a, b) = pair
-                let old = (state.profiles[fingerprints[a]]!.component, state.profiles[fingerprints[b]]!.component)
+                let old = (oldComponent[a], oldComponent[b])
                 let value: Double
                 if forced[a] || forced[b] || unknown.contains(old.0) || unknown.contains(old.1) {
                     value = probability(number)
@@ -302,7 +317,7 @@ public struct Resolution: Sendable {
             clean = members.map { before.1[before.0[$0[0]]] }
         }
         let digests = members.indices.map { clean[$0] ? state.profiles[fingerprints[members[$0][0]]]!.component : digest($0) }
-        lap("compare")
+        lap("digest")
 
         // Cluster the changed components.
         let edges = strong.filter { !clean[componentOf[$0.a]] }
@@ -473,13 +488,42 @@ public struct Resolution: Sendable {
     /// The pairs back, as fingerprints; nil when the text is not what `encodePairs` writes.
     static func decodePairs(_ text: String, members: [String]) -> [(String, String, Double)]? {
         var out: [(String, String, Double)] = []
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count == 3, let x = Int(parts[0]), let y = Int(parts[1]), let bits = UInt64(parts[2], radix: 16),
-                  x >= 0, y >= 0, x < members.count, y < members.count else { return nil }
-            out.append((members[x], members[y], Double(bitPattern: bits)))
+        var text = text
+        return text.withUTF8 { bytes -> [(String, String, Double)]? in
+            var fields: [UInt64] = []
+            var value: UInt64 = 0
+            var digits = 0
+            for byte in bytes {
+                switch byte {
+                case 0x30...0x39, 0x61...0x66:
+                    guard digits < 16 else { return nil }
+                    let digit = byte <= 0x39 ? UInt64(byte - 0x30) : UInt64(byte - 0x61 + 10)
+                    // Positions are decimal; the probability's bits are hexadecimal.
+                    if fields.count < 2 {
+                        guard digit < 10 else { return nil }
+                        value = value * 10 + digit
+                    } else {
+                        value = value << 4 | digit
+                    }
+                    digits += 1
+                case 0x20, 0x0A:
+                    guard digits > 0 else { return nil }
+                    fields.append(value)
+                    value = 0
+                    digits = 0
+                    if byte == 0x0A {
+                        guard fields.count == 3, fields[0] < UInt64(members.count), fields[1] < UInt64(members.count) else { return nil }
+                        out.append((members[Int(fields[0])], members[Int(fields[1])], Double(bitPattern: fields[2])))
+                        fields.removeAll(keepingCapacity: true)
+                    } else if fields.count > 2 {
+                        return nil
+                    }
+                default:
+                    return nil
+                }
+            }
+            return digits == 0 && fields.isEmpty ? out : nil
         }
-        return out
     }
 
     /// A profile's name: a digest of its attributes exactly as given.
