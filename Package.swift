@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "RastroIngest", targets: ["RastroIngest"]),
         .library(name: "RastroSim", targets: ["RastroSim"]),
         .library(name: "RastroResolve", targets: ["RastroResolve"]),
+        .library(name: "RastroAnalysis", targets: ["RastroAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,6 +60,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RastroAnalysis",
+            dependencies: ["RastroModel", "RastroStore", "RastroResolve"],
+            swiftSettings: swiftSettings),
+        .target(
             name: "RastroSim",
             dependencies: ["RastroModel"],
             resources: [.copy("Resources/geo")],
@@ -67,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "rastro",
             dependencies: [
-                "RastroModel", "RastroStore", "RastroIngest", "RastroSim", "RastroResolve",
+                "RastroModel", "RastroStore", "RastroIngest", "RastroSim", "RastroResolve", "RastroAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -81,6 +86,8 @@ let package = Package(
         .testTarget(name: "RastroIngestTests", dependencies: ["RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroStoreTests", dependencies: ["RastroStore", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroResolveTests", dependencies: ["RastroResolve", "RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "RastroAnalysisTests", dependencies: ["RastroAnalysis", "RastroSim", "RastroIngest", "RastroTesting"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "RastroSimTests", dependencies: ["RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroCLITests", dependencies: ["RastroTesting"], exclude: ["Snapshots"], swiftSettings: swiftSettings),
     ]

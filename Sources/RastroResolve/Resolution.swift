@@ -52,8 +52,8 @@ public struct Resolution: Sendable {
         var warnings: [String] = []
         let (distinct, mentionOf, _) = Resolver.distinct(mentions)
         let count = distinct.count
-        let profiles = distinct.map(PartyProfile.init)
-        let fingerprints = distinct.map(Self.fingerprint)
+        let profiles = Parallel.map(distinct) { PartyProfile($0) }
+        let fingerprints = Parallel.map(distinct) { Self.fingerprint($0) }
         var mentionsOf = [[Int]](repeating: [], count: count)
         for (position, index) in mentionOf.enumerated() { mentionsOf[index].append(position) }
         lap("normalize")
@@ -172,14 +172,16 @@ public struct Resolution: Sendable {
         // through) decide the components; clustering never crosses one.
         var cache: [FellegiSunter.Pattern: Double] = [:]
         var compared = 0
-        func probability(_ number: Int) -> Double {
-            compared += 1
-            let pair = pairs[number]
-            let pattern = allPatterns?[number] ?? PartyComparison.compare(profiles[pair.0], profiles[pair.1])
+        func probability(of pattern: FellegiSunter.Pattern) -> Double {
             if let known = cache[pattern] { return known }
             let value = model.probability(pattern)
             cache[pattern] = value
             return value
+        }
+        func compare(_ number: Int) -> FellegiSunter.Pattern {
+            compared += 1
+            let pair = pairs[number]
+            return allPatterns?[number] ?? PartyComparison.compare(profiles[pair.0], profiles[pair.1])
         }
         var parent = Array(0..<count)
         func root(_ x: Int) -> Int {
@@ -192,12 +194,15 @@ public struct Resolution: Sendable {
             if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
         }
         var strong: [Clustering.Edge] = []
+        var strongPatterns: [FellegiSunter.Pattern] = []
         var done = [Bool](repeating: false, count: everything ? 0 : pairs.count)
         for (number, pair) in pairs.enumerated() where everything || isNew[pair.0] || isNew[pair.1] {
-            let value = probability(number)
+            let pattern = compare(number)
+            let value = probability(of: pattern)
             if !everything { done[number] = true }
             if value >= threshold {
                 strong.append(.init(a: pair.0, b: pair.1, probability: value))
+                strongPatterns.append(pattern)
                 union(pair.0, pair.1)
             }
         }
@@ -274,7 +279,7 @@ public struct Resolution: Sendable {
             for index in 0..<count where !isNew[index] && !clean[componentOf[index]] {
                 needed.insert(state.profiles[fingerprints[index]]!.component)
             }
-            var known: [UInt64: Double] = [:]
+            var known: [UInt64: FellegiSunter.Pattern] = [:]
             var unknown = Set<Int>()
             if !needed.isEmpty {
                 var indexOf: [String: Int] = [:]
@@ -285,13 +290,14 @@ public struct Resolution: Sendable {
                 }
                 for component in needed {
                     guard let text = state.componentPairs[component],
-                          let decoded = Self.decodePairs(text, members: storedMembers[component, default: []].sorted()) else {
+                          let decoded = Self.decodePairs(text, members: storedMembers[component, default: []].sorted(),
+                                                         fields: model.fields.count) else {
                         unknown.insert(componentNumber[component]!)
                         continue
                     }
-                    for (x, y, value) in decoded {
+                    for (x, y, pattern) in decoded {
                         guard let a = indexOf[x], let b = indexOf[y] else { continue }
-                        known[UInt64(min(a, b)) << 32 | UInt64(max(a, b))] = value
+                        known[UInt64(min(a, b)) << 32 | UInt64(max(a, b))] = pattern
                     }
                 }
             }
@@ -299,16 +305,18 @@ public struct Resolution: Sendable {
             for (number, pair) in pairs.enumerated() where !done[number] && !clean[componentOf[pair.0]] && !clean[componentOf[pair.1]] {
                 let (a, b) = pair
                 let old = (oldComponent[a], oldComponent[b])
-                let value: Double
+                let pattern: FellegiSunter.Pattern
                 if forced[a] || forced[b] || unknown.contains(old.0) || unknown.contains(old.1) {
-                    value = probability(number)
+                    pattern = compare(number)
                 } else if old.0 == old.1, let stored = known[UInt64(a) << 32 | UInt64(b)] {
-                    value = stored
+                    pattern = stored
                 } else {
                     continue
                 }
+                let value = probability(of: pattern)
                 if value >= threshold {
                     strong.append(.init(a: a, b: b, probability: value))
+                    strongPatterns.append(pattern)
                     union(a, b)
                 }
             }
@@ -404,8 +412,10 @@ public struct Resolution: Sendable {
                                         profiles: group.count,
                                         marking: Marking.mostRestrictive(positions.map { markings[$0] }, originator: node)))
         }
-        var pairsOf: [Int: [Clustering.Edge]] = [:]
-        for edge in edges { pairsOf[componentOf[edge.a], default: []].append(edge) }
+        var pairsOf: [Int: [(Int, Int, FellegiSunter.Pattern)]] = [:]
+        for (edge, pattern) in zip(strong, strongPatterns) where !clean[componentOf[edge.a]] {
+            pairsOf[componentOf[edge.a], default: []].append((edge.a, edge.b, pattern))
+        }
         var componentRows: [(String, String)] = []
         for component in members.indices where !clean[component] {
             componentRows.append((digests[component], Self.encodePairs(pairsOf[component] ?? [], members: members[component],
@@ -458,7 +468,7 @@ public struct Resolution: Sendable {
     static func encodeAttributes(_ mention: PartyMention) -> String {
         let values: [String?] = [mention.name, mention.taxID, mention.address, mention.city, mention.state, mention.postalCode,
                                  mention.country, mention.phone, mention.email, mention.representative]
-        return String(decoding: (try? JSONEncoder().encode(values)) ?? Data("[]".utf8), as: UTF8.self)
+        return "[" + values.map { $0.map(JSONText.quote) ?? "null" }.joined(separator: ",") + "]"
     }
 
     static func decodeAttributes(_ text: String) -> PartyMention? {
@@ -470,60 +480,53 @@ public struct Resolution: Sendable {
                             email: values[8], representative: values[9])
     }
 
-    /// A component's strong pairs as stored: one `I J P` line per pair, I and J the positions of
-    /// the two profiles among the component's fingerprints in order, P the probability's bits in
-    /// hexadecimal (read back exactly).
-    static func encodePairs(_ edges: [Clustering.Edge], members: [Int], fingerprints: [String]) -> String {
+    /// A component's strong pairs as stored, one line per profile with partners:
+    /// `I J.C J.C …`, where I < J are the two profiles' positions among the component's
+    /// fingerprints in order and C is the pair's comparison pattern in base 36 (each field's level
+    /// + 1 as a base-5 digit). The probability follows from the pattern and the stored model, exactly.
+    static func encodePairs(_ edges: [(Int, Int, FellegiSunter.Pattern)], members: [Int], fingerprints: [String]) -> String {
         let sorted = members.sorted { fingerprints[$0] < fingerprints[$1] }
         var position: [Int: Int] = [:]
         for (rank, member) in sorted.enumerated() { position[member] = rank }
+        var byFirst: [Int: [(Int, Int)]] = [:]
+        for (a, b, pattern) in edges {
+            guard let x = position[a], let y = position[b] else { continue }
+            var code = 0
+            for level in pattern { code = code * 5 + Int(level) + 1 }
+            byFirst[min(x, y), default: []].append((max(x, y), code))
+        }
         var out = ""
-        for edge in edges {
-            guard let x = position[edge.a], let y = position[edge.b] else { continue }
-            out += "\(min(x, y)) \(max(x, y)) \(String(edge.probability.bitPattern, radix: 16))\n"
+        for first in byFirst.keys.sorted() {
+            out += String(first)
+            for (second, code) in byFirst[first]!.sorted(by: { $0.0 < $1.0 }) {
+                out += " " + String(second) + "." + String(code, radix: 36)
+            }
+            out += "\n"
         }
         return out
     }
 
-    /// The pairs back, as fingerprints; nil when the text is not what `encodePairs` writes.
-    static func decodePairs(_ text: String, members: [String]) -> [(String, String, Double)]? {
-        var out: [(String, String, Double)] = []
-        var text = text
-        return text.withUTF8 { bytes -> [(String, String, Double)]? in
-            var fields: [UInt64] = []
-            var value: UInt64 = 0
-            var digits = 0
-            for byte in bytes {
-                switch byte {
-                case 0x30...0x39, 0x61...0x66:
-                    guard digits < 16 else { return nil }
-                    let digit = byte <= 0x39 ? UInt64(byte - 0x30) : UInt64(byte - 0x61 + 10)
-                    // Positions are decimal; the probability's bits are hexadecimal.
-                    if fields.count < 2 {
-                        guard digit < 10 else { return nil }
-                        value = value * 10 + digit
-                    } else {
-                        value = value << 4 | digit
-                    }
-                    digits += 1
-                case 0x20, 0x0A:
-                    guard digits > 0 else { return nil }
-                    fields.append(value)
-                    value = 0
-                    digits = 0
-                    if byte == 0x0A {
-                        guard fields.count == 3, fields[0] < UInt64(members.count), fields[1] < UInt64(members.count) else { return nil }
-                        out.append((members[Int(fields[0])], members[Int(fields[1])], Double(bitPattern: fields[2])))
-                        fields.removeAll(keepingCapacity: true)
-                    } else if fields.count > 2 {
-                        return nil
-                    }
-                default:
-                    return nil
+    /// The pairs back, as fingerprints and patterns of `fields` fields; nil when the text is not
+    /// what `encodePairs` writes.
+    static func decodePairs(_ text: String, members: [String], fields: Int) -> [(String, String, FellegiSunter.Pattern)]? {
+        var out: [(String, String, FellegiSunter.Pattern)] = []
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard let first = parts.first.flatMap({ Int($0) }), first >= 0, first < members.count else { return nil }
+            for part in parts.dropFirst() {
+                let halves = part.split(separator: ".")
+                guard halves.count == 2, let second = Int(halves[0]), second >= 0, second < members.count,
+                      var code = Int(halves[1], radix: 36), code >= 0 else { return nil }
+                var pattern = FellegiSunter.Pattern(repeating: -1, count: fields)
+                for field in stride(from: fields - 1, through: 0, by: -1) {
+                    pattern[field] = Int8(code % 5) - 1
+                    code /= 5
                 }
+                guard code == 0 else { return nil }
+                out.append((members[first], members[second], pattern))
             }
-            return digits == 0 && fields.isEmpty ? out : nil
         }
+        return out
     }
 
     /// A profile's name: a digest of its attributes exactly as given.

@@ -1,3 +1,4 @@
+import Foundation
 public import RastroModel
 
 /// Resolves party mentions into entities: normalizes each distinct mention once, finds candidate
@@ -108,14 +109,9 @@ public struct Resolver: Sendable {
             }
         }
         model.estimateU(randomPairs: randomPatterns)
-        var patterns: [FellegiSunter.Pattern] = []
-        patterns.reserveCapacity(pairs.count)
+        let patterns = Self.compareAll(profiles, pairs: pairs)
         var counts: [FellegiSunter.Pattern: Int] = [:]
-        for pair in pairs {
-            let pattern = PartyComparison.compare(profiles[pair.0], profiles[pair.1])
-            patterns.append(pattern)
-            counts[pattern, default: 0] += 1
-        }
+        for pattern in patterns { counts[pattern, default: 0] += 1 }
         lap("compare")
         var anchors: [FellegiSunter.Pattern: Int] = [:]
         for (pattern, count) in counts where (pattern[1] == 2 && pattern[0] >= 1) || (pattern[0] == 3 && (pattern[4] == 1 || pattern[2] == 2)) {
@@ -125,6 +121,11 @@ public struct Resolver: Sendable {
         model.estimate(patterns: counts)
         lap("estimate")
         return (model, patterns)
+    }
+
+    /// Every pair's comparison pattern, on every core (comparisons are independent).
+    static func compareAll(_ profiles: [PartyProfile], pairs: [(Int, Int)]) -> [FellegiSunter.Pattern] {
+        Parallel.map(pairs) { PartyComparison.compare(profiles[$0.0], profiles[$0.1]) }
     }
 
     /// Two groups that hold different tax ids, each passing the RFC check, are never merged.
@@ -209,5 +210,27 @@ enum Blocking {
             }
         }
         return pairs
+    }
+}
+
+/// Work spread over the machine's cores, results in input order.
+enum Parallel {
+    static func map<T: Sendable, U>(_ items: [T], minimum: Int = 10_000, _ transform: @escaping @Sendable (T) -> U) -> [U] {
+        guard items.count >= minimum else { return items.map(transform) }
+        return [U](unsafeUninitializedCapacity: items.count) { buffer, initialized in
+            let slots = Slots(base: buffer.baseAddress!)
+            let chunks = max(1, ProcessInfo.processInfo.activeProcessorCount) * 8
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for index in (items.count * chunk / chunks)..<(items.count * (chunk + 1) / chunks) {
+                    (slots.base + index).initialize(to: transform(items[index]))
+                }
+            }
+            initialized = items.count
+        }
+    }
+
+    /// Each chunk writes its own slots: no two threads touch one element.
+    private struct Slots<U>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<U>
     }
 }
