@@ -495,15 +495,30 @@ public struct Resolution: Sendable {
             for level in pattern { code = code * 5 + Int(level) + 1 }
             byFirst[min(x, y), default: []].append((max(x, y), code))
         }
-        var out = ""
-        for first in byFirst.keys.sorted() {
-            out += String(first)
-            for (second, code) in byFirst[first]!.sorted(by: { $0.0 < $1.0 }) {
-                out += " " + String(second) + "." + String(code, radix: 36)
-            }
-            out += "\n"
+        var out: [UInt8] = []
+        out.reserveCapacity(edges.count * 12)
+        let digits = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
+        var scratch: [UInt8] = []
+        func append(_ value: Int, radix: Int) {
+            var value = value
+            scratch.removeAll(keepingCapacity: true)
+            repeat {
+                scratch.append(digits[value % radix])
+                value /= radix
+            } while value > 0
+            out.append(contentsOf: scratch.reversed())
         }
-        return out
+        for first in byFirst.keys.sorted() {
+            append(first, radix: 10)
+            for (second, code) in byFirst[first]!.sorted(by: { $0.0 < $1.0 }) {
+                out.append(0x20)
+                append(second, radix: 10)
+                out.append(0x2E)
+                append(code, radix: 36)
+            }
+            out.append(0x0A)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The pairs back, as fingerprints and patterns of `fields` fields; nil when the text is not

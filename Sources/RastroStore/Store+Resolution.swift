@@ -345,6 +345,24 @@ extension Store {
         try await connection.query("SELECT * FROM er_entities WHERE entity_id = ?", [.text(entityID)]).first.map(Self.entityRow)
     }
 
+    /// Every stored mention's entity.
+    public func resolvedEntities() async throws -> [Mention: String] {
+        var out: [Mention: String] = [:]
+        for row in try await connection.query("SELECT entity_id, mentions FROM er_profiles", []) {
+            for mention in ProfileRow.decode(row.values[1].text ?? "") { out[mention] = row.values[0].text ?? "" }
+        }
+        return out
+    }
+
+    /// Every entity's name.
+    public func entityNames() async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for row in try await connection.query("SELECT entity_id, name FROM er_entities", []) {
+            out[row.values[0].text ?? ""] = row.values[1].text ?? ""
+        }
+        return out
+    }
+
     /// The entities with the most mentions first.
     public func entities(limit: Int, offset: Int = 0) async throws -> [EntityRow] {
         try await connection.query("SELECT * FROM er_entities ORDER BY mentions DESC, entity_id LIMIT \(max(0, limit)) OFFSET \(max(0, offset))", [])

@@ -19,7 +19,8 @@ struct Rastro: AsyncParsableCommand {
               rastro stats
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Ingest.self, Stats.self, Show.self, Simulate.self, Evaluate.self, Resolve.self, Entity.self])
+        subcommands: [Init.self, Ingest.self, Stats.self, Show.self, Simulate.self, Evaluate.self, Resolve.self, Entity.self,
+                      Analyze.self, FindingsCommand.self, Alerts.self, Trace.self, Demo.self])
 
     static func main() async {
         do {

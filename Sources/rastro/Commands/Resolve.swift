@@ -134,20 +134,9 @@ struct ResolveRun: AsyncParsableCommand {
     }
 
     func run(_ store: Store, wanted: [Mention], started: ContinuousClock.Instant) async throws {
-        let settings = try await store.settings()
-        let state = try await store.resolutionState()
-        let decisions = try await store.decisions()
-        let (mentions, markings) = try await MentionReader.read(in: store, viewer: settings.viewer)
-        let read = ContinuousClock.now
         let resolution = Resolution()
-        var outcome = resolution.run(mentions: mentions, markings: markings, decisions: decisions, state: state,
-                                     reestimate: reestimate, node: settings.organization, actor: actor.name,
-                                     runID: UUID().uuidString.lowercased(), startedAt: Timestamp.format(epoch: Int64(Date().timeIntervalSince1970)),
-                                     now: { Timestamp.format(epoch: Int64(Date().timeIntervalSince1970)) })
-        let resolved = ContinuousClock.now
-        try await store.writeResolution(outcome.write)
-        outcome.seconds["read"] = (read - started).seconds
-        outcome.seconds["write"] = (ContinuousClock.now - resolved).seconds
+        let (outcome, mentions) = try await resolveAndStore(store, resolution: resolution, actor: actor.name, reestimate: reestimate,
+                                                            started: started)
 
         var explanation: PairExplanation?
         if wanted.count == 2 {
@@ -220,6 +209,26 @@ struct ResolveRun: AsyncParsableCommand {
         }
         if let findingsOut { print("entities written to \(findingsOut)") }
     }
+}
+
+/// One resolution run over the whole store, as the node, stored: what `rastro resolve` and
+/// `rastro analyze` both do.
+func resolveAndStore(_ store: Store, resolution: Resolution = Resolution(), actor: String, reestimate: Bool,
+                     started: ContinuousClock.Instant = .now) async throws -> (Resolution.Outcome, [PartyMention]) {
+    let settings = try await store.settings()
+    let state = try await store.resolutionState()
+    let decisions = try await store.decisions()
+    let (mentions, markings) = try await MentionReader.read(in: store, viewer: settings.viewer)
+    let read = ContinuousClock.now
+    var outcome = resolution.run(mentions: mentions, markings: markings, decisions: decisions, state: state,
+                                 reestimate: reestimate, node: settings.organization, actor: actor,
+                                 runID: UUID().uuidString.lowercased(), startedAt: Timestamp.format(epoch: Int64(Date().timeIntervalSince1970)),
+                                 now: { Timestamp.format(epoch: Int64(Date().timeIntervalSince1970)) })
+    let resolved = ContinuousClock.now
+    try await store.writeResolution(outcome.write)
+    outcome.seconds["read"] = (read - started).seconds
+    outcome.seconds["write"] = (ContinuousClock.now - resolved).seconds
+    return (outcome, mentions)
 }
 
 func printExplanation(_ explanation: PairExplanation) {

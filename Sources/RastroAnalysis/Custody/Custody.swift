@@ -1,0 +1,309 @@
+public import RastroModel
+
+/// One transfer that carried part of a traced lot.
+public struct CustodyStep: Sendable, Hashable, Codable {
+    /// How the lot's share of the transfer was decided.
+    public enum Allocation: String, Sendable, Hashable, Codable {
+        /// The transfer names the consignment.
+        case exact
+        /// The transfer names none; its quantity was drawn first-in-first-out from the sender's lots.
+        case fifo
+    }
+
+    public var transferID: String
+    public var date: String
+    public var fromEntity: String
+    public var toEntity: String
+    /// Of this consignment's lot, carried by this transfer (its allocated share).
+    public var quantityKg: Double
+    /// The whole transfer's quantity.
+    public var transferKg: Double
+    public var allocation: Allocation
+    /// Hops from the importer: 1 is the first sale after import. When the sender held the lot at
+    /// several depths (it reached it by two paths), the smallest.
+    public var depth: Int
+}
+
+/// Where one imported lot went, as far as the transfers say.
+public struct CustodyTrace: Sendable, Hashable, Codable {
+    public var consignmentID: String
+    /// The importer's entity.
+    public var importer: String
+    /// The chemical's identity (`MassBalance.chemicalKey`).
+    public var chemical: String
+    public var arrivalDate: String
+    public var importedKg: Double
+    /// The transfers that carried part of the lot, in date order, then transfer id.
+    public var steps: [CustodyStep]
+    /// What each entity still holds of the lot at the end of the data (only holdings above 0.001 kg).
+    public var holdings: [String: Double]
+    /// The part of `holdings` that nobody answers for: held at the end of the data by a party that
+    /// neither passed any of this chemical on (no transfer out of it, of any lot) nor filed a usage
+    /// report for it. A seller's stock shows in its later sales; a reporting user's stock and
+    /// consumption are checked by the mass balance; a lot that sits with a party that does neither
+    /// (a front that imports and vanishes, an unlicensed buyer) is unaccounted for. Only meaningful
+    /// for chemicals that carry a reporting duty; see `CustodyGraph.build`.
+    public var unaccountedKg: Double
+}
+
+/// The custody of imported lots, reconstructed from consignments and transfers.
+///
+/// Every event is processed in one global time order: imports on their arrival date, transfers on
+/// their date; on the same day imports come before transfers, and each by id. Each party's holdings
+/// are kept per lot, in the order it received them.
+///
+/// - A transfer that names a known consignment moves that lot exactly, capped at what the sender
+///   still holds of it; any excess is unattributed (it belongs to no traced lot).
+/// - A transfer that names none (or names a consignment not in the data) is allocated
+///   first-in-first-out from the sender's holdings of the same chemical: the lot the sender
+///   received first is drawn first, then the next; what exceeds all its holdings is unattributed.
+///
+/// Limits: FIFO is a convention, not knowledge — a distributor may well have sold the newer lot.
+/// Mixing of lots, losses, consumption, returns and data errors are not modelled (a transfer dated
+/// before the lot reached its sender finds nothing to draw). A transfer recorded late changes
+/// earlier allocations when the analysis is run again.
+public struct CustodyGraph: Sendable {
+    struct Holding {
+        var lot: Int32
+        var depth: Int32
+        var kg: Double
+    }
+
+    struct RawStep {
+        var transfer: Int32
+        var from: Int32
+        var to: Int32
+        var kg: Double
+        var depth: Int32
+        var exact: Bool
+    }
+
+    struct Lot {
+        var consignmentID: String
+        var importer: Int32
+        var chemical: Int32
+        var arrivalDate: String
+        var importedKg: Double
+        var steps: [RawStep] = []
+        var holdings: [Int32: Double] = [:]
+        var unaccountedKg = 0.0
+    }
+
+    struct TransferInfo {
+        var id: String
+        var date: String
+        var kg: Double
+    }
+
+    private var entities: [String] = []
+    private var chemicals: [String] = []
+    private var lots: [Lot] = []
+    private var lotIndex: [String: Int] = [:]
+    private var transferInfo: [TransferInfo] = []
+
+    /// Builds the graph and runs the allocation over all the data.
+    ///
+    /// - Parameters:
+    ///   - usageReports: tell which parties answer for what they hold (`CustodyTrace.unaccountedKg`).
+    ///     Without them, every holding of a party that never passes the chemical on is unaccounted for.
+    ///   - entityOf: the resolved entity of a mention (a consignment's `importer`, a transfer's `from`
+    ///     and `to`, a report's `reporter`); when nil, the mention gets a key of its own,
+    ///     `?kind:id:role`, so that nothing is lost.
+    public static func build(consignments: [Consignment], transfers: [Transfer], usageReports: [UsageReport] = [],
+                             entityOf: (Mention) -> String?) -> CustodyGraph {
+        var graph = CustodyGraph()
+        var entityIndex: [String: Int32] = [:]
+        var chemicalIndex: [String: Int32] = [:]
+        func entity(_ kind: Kind, _ id: String, _ role: Mention.Role) -> Int32 {
+            let mention = Mention(kind: kind, id: id, role: role)
+            let name = entityOf(mention) ?? "?\(mention.kind):\(id):\(role.rawValue)"
+            if let known = entityIndex[name] { return known }
+            let index = Int32(graph.entities.count)
+            graph.entities.append(name)
+            entityIndex[name] = index
+            return index
+        }
+        func chemical(_ declaration: ChemicalDeclaration) -> Int32 {
+            let key = MassBalance.chemicalKey(declaration)
+            if let known = chemicalIndex[key] { return known }
+            let index = Int32(graph.chemicals.count)
+            graph.chemicals.append(key)
+            chemicalIndex[key] = index
+            return index
+        }
+        func pair(_ entity: Int32, _ chemical: Int32) -> Int64 { Int64(entity) << 32 | Int64(chemical) }
+
+        // Events: (day, 0 = import / 1 = transfer, id, index).
+        var events: [(day: Int, order: UInt8, id: String, index: Int32)] = []
+        events.reserveCapacity(consignments.count + transfers.count)
+        for consignment in consignments where graph.lotIndex[consignment.consignmentID] == nil {
+            guard let day = custodyDay(consignment.arrivalDate) else { continue }
+            let lot = Lot(consignmentID: consignment.consignmentID,
+                          importer: entity(.consignments, consignment.consignmentID, .importer),
+                          chemical: chemical(consignment.chemical), arrivalDate: consignment.arrivalDate,
+                          importedKg: consignment.quantityKg)
+            graph.lotIndex[lot.consignmentID] = graph.lots.count
+            events.append((day, 0, lot.consignmentID, Int32(graph.lots.count)))
+            graph.lots.append(lot)
+        }
+        var senders: [(from: Int32, to: Int32, chemical: Int32)] = []
+        senders.reserveCapacity(transfers.count)
+        var sellers = Set<Int64>()
+        for (index, transfer) in transfers.enumerated() {
+            let from = entity(.transfers, transfer.transferID, .from)
+            let to = entity(.transfers, transfer.transferID, .to)
+            let chem = chemical(transfer.chemical)
+            senders.append((from, to, chem))
+            sellers.insert(pair(from, chem))
+            graph.transferInfo.append(TransferInfo(id: transfer.transferID, date: transfer.date, kg: transfer.quantityKg))
+            guard let day = custodyDay(transfer.date) else { continue }
+            events.append((day, 1, transfer.transferID, Int32(index)))
+        }
+        var answering = sellers
+        for report in usageReports {
+            answering.insert(pair(entity(.usageReports, report.reportID, .reporter), chemical(report.chemical)))
+        }
+        events.sort { ($0.day, $0.order, $0.id) < ($1.day, $1.order, $1.id) }
+
+        // Holdings per (entity, chemical), each a queue of lots in the order received.
+        var queueOf: [Int64: Int] = [:]
+        var queues: [[Holding]] = []
+        func queue(_ key: Int64) -> Int {
+            if let known = queueOf[key] { return known }
+            queueOf[key] = queues.count
+            queues.append([])
+            return queues.count - 1
+        }
+        func receive(_ key: Int64, _ holding: Holding) {
+            let index = queue(key)
+            if let last = queues[index].last, last.lot == holding.lot, last.depth == holding.depth {
+                queues[index][queues[index].count - 1].kg += holding.kg
+            } else {
+                queues[index].append(holding)
+            }
+        }
+
+        var draws: [Holding] = []
+        for event in events {
+            if event.order == 0 {
+                let lot = graph.lots[Int(event.index)]
+                guard lot.importedKg > 0, lot.importedKg.isFinite else { continue }
+                receive(pair(lot.importer, lot.chemical), Holding(lot: event.index, depth: 0, kg: lot.importedKg))
+                continue
+            }
+            let transfer = transfers[Int(event.index)]
+            let parties = senders[Int(event.index)]
+            var remaining = transfer.quantityKg
+            guard remaining > 0, remaining.isFinite else { continue }
+            draws.removeAll(keepingCapacity: true)
+            let named = transfer.consignmentID.flatMap { graph.lotIndex[$0] }
+            if let named {
+                let chem = graph.lots[named].chemical
+                guard let index = queueOf[pair(parties.from, chem)] else { continue }
+                var position = 0
+                while position < queues[index].count, remaining > 0 {
+                    if queues[index][position].lot == Int32(named) {
+                        let take = min(remaining, queues[index][position].kg)
+                        draws.append(Holding(lot: Int32(named), depth: queues[index][position].depth, kg: take))
+                        remaining -= take
+                        queues[index][position].kg -= take
+                        if queues[index][position].kg <= 1e-9 {
+                            queues[index].remove(at: position)
+                            continue
+                        }
+                    }
+                    position += 1
+                }
+            } else if let index = queueOf[pair(parties.from, parties.chemical)] {
+                var drained = 0
+                for position in queues[index].indices {
+                    guard remaining > 0 else { break }
+                    let take = min(remaining, queues[index][position].kg)
+                    draws.append(Holding(lot: queues[index][position].lot, depth: queues[index][position].depth, kg: take))
+                    remaining -= take
+                    queues[index][position].kg -= take
+                    if queues[index][position].kg <= 1e-9 { drained += 1 } else { break }
+                }
+                queues[index].removeFirst(drained)
+            }
+            // One step per lot drawn; the receiver holds each draw one hop deeper.
+            var recorded: [Int32] = []
+            for draw in draws {
+                let lot = Int(draw.lot)
+                receive(pair(parties.to, graph.lots[lot].chemical), Holding(lot: draw.lot, depth: draw.depth + 1, kg: draw.kg))
+                if recorded.contains(draw.lot), let last = graph.lots[lot].steps.indices.last {
+                    graph.lots[lot].steps[last].kg += draw.kg
+                    graph.lots[lot].steps[last].depth = min(graph.lots[lot].steps[last].depth, draw.depth + 1)
+                } else {
+                    recorded.append(draw.lot)
+                    graph.lots[lot].steps.append(RawStep(transfer: event.index, from: parties.from, to: parties.to, kg: draw.kg,
+                                                         depth: draw.depth + 1, exact: named != nil))
+                }
+            }
+        }
+
+        // What is left where, at the end of the data.
+        for (key, index) in queueOf {
+            let holder = Int32(truncatingIfNeeded: key >> 32)
+            for holding in queues[index] where holding.kg > 0 {
+                graph.lots[Int(holding.lot)].holdings[holder, default: 0] += holding.kg
+            }
+        }
+        for lot in graph.lots.indices {
+            let chem = graph.lots[lot].chemical
+            graph.lots[lot].holdings = graph.lots[lot].holdings.filter { $0.value > 0.001 }
+            // Summed in holder order, so that the result does not depend on hashing.
+            graph.lots[lot].unaccountedKg = graph.lots[lot].holdings.sorted { $0.key < $1.key }.reduce(0) { sum, holding in
+                answering.contains(pair(holding.key, chem)) ? sum : sum + holding.value
+            }
+        }
+        return graph
+    }
+
+    /// The trace of one consignment, or nil when it is not in the data (or its arrival date is not a date).
+    public func trace(_ consignmentID: String) -> CustodyTrace? {
+        guard let index = lotIndex[consignmentID] else { return nil }
+        return trace(at: index)
+    }
+
+    /// Every consignment's trace, in the order the consignments were given (first of each id).
+    public func traceAll() -> [CustodyTrace] {
+        lots.indices.map { trace(at: $0) }
+    }
+
+    private func trace(at index: Int) -> CustodyTrace {
+        let lot = lots[index]
+        let steps = lot.steps.map { step in
+            let transfer = transferInfo[Int(step.transfer)]
+            return CustodyStep(transferID: transfer.id, date: transfer.date, fromEntity: entities[Int(step.from)],
+                               toEntity: entities[Int(step.to)], quantityKg: step.kg, transferKg: transfer.kg,
+                               allocation: step.exact ? .exact : .fifo, depth: Int(step.depth))
+        }
+        var holdings: [String: Double] = [:]
+        for (holder, kg) in lot.holdings { holdings[entities[Int(holder)]] = kg }
+        return CustodyTrace(consignmentID: lot.consignmentID, importer: entities[Int(lot.importer)], chemical: chemicals[Int(lot.chemical)],
+                            arrivalDate: lot.arrivalDate, importedKg: lot.importedKg, steps: steps, holdings: holdings,
+                            unaccountedKg: lot.unaccountedKg)
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date, or nil when the text is not one.
+private func custodyDay(_ text: String) -> Int? {
+    var parts = (0, 0, 0)
+    var position = 0
+    for byte in text.utf8 {
+        switch position {
+        case 4, 7:
+            guard byte == 0x2D else { return nil }
+        case 0..<10:
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            let digit = Int(byte - 0x30)
+            if position < 4 { parts.0 = parts.0 * 10 + digit } else if position < 7 { parts.1 = parts.1 * 10 + digit } else { parts.2 = parts.2 * 10 + digit }
+        default:
+            return nil
+        }
+        position += 1
+    }
+    guard position == 10, (1...12).contains(parts.1), (1...31).contains(parts.2) else { return nil }
+    return Timestamp.daysFromCivil(year: parts.0, month: parts.1, day: parts.2)
+}

@@ -1,0 +1,245 @@
+import Foundation
+public import RastroModel
+import RastroResolve
+
+/// The red-flag rules, each with its evidence. See docs/analysis.md for what each one means and
+/// where it is blind.
+struct Rules {
+    let config: RiskConfig
+    let data: AnalysisData
+    let entities: EntityIndex
+    let traces: [CustodyTrace]
+    let balance: [BalanceRow]
+    let routes: [RouteEvidence]
+    let catalog = ChemicalCatalog.shipped
+
+    // Indexes built once.
+    var organizationsOf: [String: [Organization]] = [:]
+    var namedInIncident: [String: [String]] = [:]
+    var associatedWithNamed: [String: [(kind: String, value: String, other: String)]] = [:]
+    var legsOfConsignment: [String: [String]] = [:]
+    var legsOfTransfer: [String: [String]] = [:]
+    var routesOfLeg: [String: [RouteEvidence]] = [:]
+    var traceOf: [String: CustodyTrace] = [:]
+    var balanceOf: [String: [BalanceRow]] = [:]
+
+    init(config: RiskConfig, data: AnalysisData, entities: EntityIndex, traces: [CustodyTrace], balance: [BalanceRow], routes: [RouteEvidence]) {
+        self.config = config
+        self.data = data
+        self.entities = entities
+        self.traces = traces
+        self.balance = balance
+        self.routes = routes
+        for organization in data.organizations {
+            organizationsOf[entities.entity(Mention(kind: .organizations, id: organization.orgID, role: .self)), default: []].append(organization)
+        }
+        for incident in data.incidents {
+            for slot in incident.namedParties.indices {
+                let entity = entities.entity(Mention(kind: .incidents, id: "\(incident.incidentID)#\(slot)", role: .named))
+                namedInIncident[entity, default: []].append(incident.incidentID)
+            }
+        }
+        var byValue: [String: [String]] = [:]
+        for association in entities.associations { byValue[association.kind + "\u{0}" + association.value, default: []].append(association.entityID) }
+        for association in entities.associations {
+            for other in byValue[association.kind + "\u{0}" + association.value] ?? [] where other != association.entityID && namedInIncident[other] != nil {
+                associatedWithNamed[association.entityID, default: []].append((association.kind, association.value, other))
+            }
+        }
+        for leg in data.legs {
+            if let consignment = leg.consignmentID { legsOfConsignment[consignment, default: []].append(leg.legID) }
+            if let transfer = leg.transferID { legsOfTransfer[transfer, default: []].append(leg.legID) }
+        }
+        for evidence in routes { routesOfLeg[evidence.legID, default: []].append(evidence) }
+        for trace in traces { traceOf[trace.consignmentID] = trace }
+        for row in balance { balanceOf[row.entityID + "\u{0}" + row.chemical, default: []].append(row) }
+    }
+
+    static func chemicalKey(_ declaration: ChemicalDeclaration) -> String {
+        declaration.catalogCAS ?? declaration.cas ?? (declaration.name ?? "").lowercased().trimmingCharacters(in: .whitespaces)
+    }
+
+    static let residentialMarkers = ["fracc", "fraccionamiento", "infonavit", "privada", "depto", "departamento", "casa ", "unidad habitacional",
+                                     "residencial", "condominio", "int. ", "interior "]
+
+    static func looksResidential(_ address: String) -> Bool {
+        let folded = address.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        return residentialMarkers.contains { folded.contains($0) }
+    }
+
+    func consignments() -> [Assessment] {
+        // Each importer's imports by chemical, for structuring and unusual quantities.
+        var history: [String: [Consignment]] = [:]
+        var importerOf: [String: String] = [:]
+        for consignment in data.consignments {
+            let importer = entities.entity(Mention(kind: .consignments, id: consignment.consignmentID, role: .importer))
+            importerOf[consignment.consignmentID] = importer
+            history[importer + "\u{0}" + Self.chemicalKey(consignment.chemical), default: []].append(consignment)
+        }
+        return data.consignments.map { consignment in
+            var score = Scorer(config: config)
+            let id = consignment.consignmentID
+            let me = [Findings.EvidenceRef(kind: Kind.consignments.rawValue, id: id)]
+            let importer = importerOf[id] ?? ""
+            let chemical = consignment.chemical.catalogCAS.flatMap { catalog.chemical(cas: $0) }
+            let day = Clock.day(consignment.arrivalDate) ?? 0
+            var newest = consignment.arrivalDate
+            if let chemical {
+                if chemical.fentanylPrecursor {
+                    score.fire("fentanyl_precursor", "\(chemical.nameEN) is a fentanyl precursor (UN 1988 Table \(chemical.table ?? "I"))", me)
+                } else if chemical.table == "I" {
+                    score.fire("table_i_precursor", "\(chemical.nameEN) is in Table I of the UN 1988 Convention", me)
+                }
+                if chemical.table == "I", consignment.penReference == nil {
+                    score.fire("pen_missing", "a Table I chemical with no pre-export notification reference", me)
+                }
+            }
+            // Declaration against itself.
+            if let cas = consignment.chemical.cas, let name = consignment.chemical.name,
+               let byCAS = catalog.chemical(cas: cas), let byName = catalog.chemical(named: name), byCAS.cas != byName.cas {
+                score.fire("mislabelling", "CAS \(cas) is \(byCAS.nameEN) but the name says \(byName.nameEN)", me)
+            } else if let hs = consignment.hsCode, let chemical, !chemical.hsCodes.isEmpty,
+                      !chemical.hsCodes.contains(where: { hs.hasPrefix(String($0.prefix(6))) || $0.hasPrefix(String(hs.prefix(6))) }) {
+                score.fire("mislabelling", strength: 0.6, "HS code \(hs) is not one of \(chemical.nameEN)'s (\(chemical.hsCodes.joined(separator: ", ")))", me)
+            }
+            // The importer.
+            let registry = organizationsOf[importer] ?? []
+            if registry.isEmpty {
+                score.fire("unregistered_importer", "the importer matches no registered organization", me)
+            } else if let founded = registry.compactMap({ $0.registeredOn.flatMap(Clock.day) }).min(), day - founded < config.newCompanyDays, day >= founded {
+                score.fire("new_importer", "the importer was registered \(day - founded) days before the arrival",
+                           me + registry.map { .init(kind: Kind.organizations.rawValue, id: $0.orgID) })
+            }
+            if let tax = consignment.importerTaxID {
+                if case .failure = RFC.validate(tax.uppercased().filter { $0.isLetter || $0.isNumber || $0 == "&" }) {
+                    score.fire("tax_id_problem", "the importer's tax id fails the RFC check", me)
+                }
+            } else {
+                score.fire("tax_id_problem", strength: 0.7, "the declaration gives no importer tax id", me)
+            }
+            let addresses = [consignment.importerAddress].compactMap { $0 } + registry.compactMap(\.address)
+            if addresses.isEmpty {
+                score.fire("unknown_address", "no address is known for the importer", me)
+            } else if addresses.contains(where: Self.looksResidential) {
+                score.fire("residential_address", "the importer's address looks residential", me)
+            }
+            if let origin = consignment.originPortLOCODE, config.transshipmentCountries.contains(String(origin.prefix(2))),
+               consignment.exporterCountry.map({ !origin.hasPrefix($0) }) ?? true {
+                score.fire("transshipment", "loaded at \(origin), a transshipment hub, not in the exporter's country", me)
+            }
+            let key = importer + "\u{0}" + Self.chemicalKey(consignment.chemical)
+            let mine = history[key] ?? []
+            let near = mine.filter { other in
+                guard let otherDay = Clock.day(other.arrivalDate) else { return false }
+                return abs(otherDay - day) <= config.structuringDays && other.quantityKg <= config.structuringMaxKg
+            }
+            if consignment.quantityKg <= config.structuringMaxKg, near.count >= config.structuringCount {
+                let ports = Set(near.map(\.portLOCODE))
+                score.fire("structuring", strength: ports.count >= 2 ? 1 : 0.6,
+                           "\(near.count) small lots of the same chemical within \(config.structuringDays) days through \(ports.count) port(s)",
+                           near.map { .init(kind: Kind.consignments.rawValue, id: $0.consignmentID) })
+            }
+            if mine.count >= 5 {
+                let logs = mine.filter { $0.consignmentID != id }.map { Foundation.log(max($0.quantityKg, 0.001)) }
+                let mean = logs.reduce(0, +) / Double(logs.count)
+                let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, logs.count - 1))).squareRoot()
+                let z = sd > 0 ? (Foundation.log(max(consignment.quantityKg, 0.001)) - mean) / sd : 0
+                if abs(z) >= config.unusualZ {
+                    score.fire("unusual_quantity", "\(Int(consignment.quantityKg)) kg is unusual for this importer (z = \(String(format: "%.1f", z)))", me)
+                }
+            }
+            // Where the lot went.
+            let trace = traceOf[id]
+            var holders = [importer]
+            if let trace { holders += trace.steps.map(\.toEntity) }
+            for holder in Set(holders) {
+                if let incidents = namedInIncident[holder] {
+                    score.fire("named_in_incident", "\(holder == importer ? "the importer" : "a holder of the lot") is named in \(incidents.count) incident(s)",
+                               incidents.map { .init(kind: Kind.incidents.rawValue, id: $0) })
+                    break
+                }
+            }
+            for holder in Set(holders) {
+                if let links = associatedWithNamed[holder], let first = links.first {
+                    score.fire("associated_with_incident_party", strength: holder == importer ? 1 : 0.7,
+                               "\(holder == importer ? "the importer" : "a holder of the lot") shares a \(first.kind) with a party named in an incident",
+                               (namedInIncident[first.other] ?? []).map { .init(kind: Kind.incidents.rawValue, id: $0) })
+                    break
+                }
+            }
+            let chemicalKey = Self.chemicalKey(consignment.chemical)
+            var gapRows: [BalanceRow] = [], missing: [BalanceRow] = []
+            for holder in Set(holders) {
+                for row in balanceOf[holder + "\u{0}" + chemicalKey] ?? [] where (Clock.day(row.periodEnd) ?? 0) >= day {
+                    if row.missingReport { missing.append(row) } else if row.flagged && row.gap > 0 { gapRows.append(row) }
+                }
+            }
+            if let worst = gapRows.max(by: { $0.gap / max($0.tolerance, 1e-9) < $1.gap / max($1.tolerance, 1e-9) }) {
+                score.fire("mass_balance_gap", strength: min(1, worst.gap / max(worst.tolerance, 1e-9) / 3),
+                           String(format: "%.1f kg unaccounted for in %@ to %@ (tolerance %.1f kg)", worst.gap, worst.periodStart, worst.periodEnd, worst.tolerance),
+                           worst.received.evidence + worst.transferredOut.evidence + (worst.reportID.map { [.init(kind: Kind.usageReports.rawValue, id: $0)] } ?? []))
+                newest = max(newest, worst.periodEnd)
+            }
+            if !missing.isEmpty {
+                score.fire("missing_usage_report", "\(missing.count) expected usage report(s) missing from a holder of the lot",
+                           missing.flatMap { $0.received.evidence }.prefix(10).map { $0 })
+            }
+            var legIDs = legsOfConsignment[id] ?? []
+            for step in trace?.steps ?? [] { legIDs += legsOfTransfer[step.transferID] ?? [] }
+            let evidence = legIDs.flatMap { routesOfLeg[$0] ?? [] }
+            let stops = evidence.filter { $0.kind == .dwell || $0.kind == .offCorridor }
+            if let stop = stops.max(by: { $0.value < $1.value }) {
+                score.fire("route_deviation", strength: stops.contains { $0.kind == .dwell } ? 1 : 0.7, stop.detail,
+                           [.init(kind: Kind.legs.rawValue, id: stop.legID)] + stop.pointIDs.prefix(3).map { .init(kind: Kind.trackPoints.rawValue, id: $0) })
+                newest = max(newest, Timestamp.format(epoch: stop.end))
+            }
+            if let gap = evidence.first(where: { $0.kind == .trackingGap }) {
+                score.fire("tracking_gap", gap.detail, [.init(kind: Kind.legs.rawValue, id: gap.legID)])
+            }
+            if let late = evidence.first(where: { $0.kind == .lateArrival }) {
+                score.fire("late_arrival", late.detail, [.init(kind: Kind.legs.rawValue, id: late.legID)])
+            }
+            return Assessment(kind: Kind.consignments.rawValue, id: id, name: consignment.importerName, risk: score.risk,
+                              reasons: score.reasons.sorted { $0.contribution > $1.contribution }, date: newest)
+        }
+    }
+
+    /// An entity is as risky as the riskiest of its imports, and more when it is named in an
+    /// incident, associated with a named party, or its own books do not balance.
+    func entities(_ consignments: [Assessment]) -> [Assessment] {
+        var best: [String: Assessment] = [:]
+        for assessment in consignments {
+            let importer = entities.entity(Mention(kind: .consignments, id: assessment.id, role: .importer))
+            if best[importer].map({ $0.risk < assessment.risk }) ?? true { best[importer] = assessment }
+        }
+        var ids = Set(best.keys).union(namedInIncident.keys).union(associatedWithNamed.keys)
+        var gapsOf: [String: [BalanceRow]] = [:]
+        for row in balance where row.flagged && row.gap > 0 {
+            ids.insert(row.entityID)
+            gapsOf[row.entityID, default: []].append(row)
+        }
+        return ids.sorted().map { id in
+            var score = Scorer(config: config)
+            if let import_ = best[id], import_.risk >= 0.2 {
+                score.reasons.append(RiskReason(rule: "risky_import", contribution: Foundation.log(import_.risk / (1 - import_.risk)) - config.intercept,
+                                                detail: String(format: "its riskiest import %@ scores %.2f", import_.id, import_.risk),
+                                                evidence: [.init(kind: Kind.consignments.rawValue, id: import_.id)]))
+            }
+            if let incidents = namedInIncident[id] {
+                score.fire("named_in_incident", "named in \(incidents.count) incident(s)", incidents.map { .init(kind: Kind.incidents.rawValue, id: $0) })
+            }
+            if let links = associatedWithNamed[id], let first = links.first {
+                score.fire("associated_with_incident_party", "shares a \(first.kind) (\(first.value)) with a party named in an incident",
+                           (namedInIncident[first.other] ?? []).map { .init(kind: Kind.incidents.rawValue, id: $0) })
+            }
+            let gaps = gapsOf[id] ?? []
+            if let worst = gaps.max(by: { $0.gap < $1.gap }) {
+                score.fire("mass_balance_gap", strength: min(1, worst.gap / max(worst.tolerance, 1e-9) / 3),
+                           String(format: "%.1f kg of %@ unaccounted for in %@ to %@", worst.gap, worst.chemical, worst.periodStart, worst.periodEnd),
+                           worst.received.evidence + (worst.reportID.map { [.init(kind: Kind.usageReports.rawValue, id: $0)] } ?? []))
+            }
+            return Assessment(kind: "entities", id: id, name: entities.names[id], risk: score.risk,
+                              reasons: score.reasons.sorted { $0.contribution > $1.contribution }, date: best[id]?.date)
+        }
+    }
+}

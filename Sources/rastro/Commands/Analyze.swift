@@ -1,0 +1,216 @@
+import ArgumentParser
+import Foundation
+import RastroAnalysis
+import RastroModel
+import RastroResolve
+import RastroStore
+
+struct Analyze: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Resolve parties, follow the chemicals and score every consignment, entity and area, with reasons.",
+        discussion: """
+            Runs entity resolution (incremental, as `rastro resolve`), then every analysis over \
+            what the node holds: custody traces (named lots exactly, the rest first-in-first-out), \
+            mass balance per party, chemical and reporting period, route evidence per leg (off the \
+            corridor, dwells away from known sites, tracking gaps, late arrivals), the red-flag \
+            rules and their scores, and areas. Stores the run; `rastro findings`, `rastro alerts` \
+            and `rastro trace` read it. Everything it outputs is a lead for people to verify.
+
+            Examples:
+              rastro analyze
+              rastro analyze --json
+              rastro analyze --rules my-rules.json
+            """)
+
+    @OptionGroup var store: DatabaseOptions
+    @OptionGroup var actor: ActorOption
+
+    @Option(help: ArgumentHelp("A risk model configuration (JSON; see docs/analysis.md).", valueName: "file"))
+    var rules: String?
+
+    @Flag(help: "Print a JSON summary instead of a report.")
+    var json = false
+
+    struct Summary: Codable {
+        var run: String
+        var consignments: Int
+        var entities: Int
+        var alerts: Int
+        var areas: Int
+        var routeEvidence: Int
+        var balanceRowsFlagged: Int
+        var missingReports: Int
+        var riskModel: String
+        var seconds: [String: Double]
+    }
+
+    func run() async throws {
+        var config = RiskConfig.standard
+        if let rules {
+            do {
+                config = try JSONDecoder().decode(RiskConfig.self, from: Data(contentsOf: URL(fileURLWithPath: rules)))
+            } catch {
+                throw Failure(code: Failure.usage, message: "\(rules): not a risk model configuration (\(error.localizedDescription))")
+            }
+        }
+        let config_ = config
+        let (summary, result) = try await store.withStore { store in
+            try await Self.analyze(store, config: config_, actor: actor.name, quiet: json)
+        }
+        if json {
+            try Terminal.json(summary)
+            return
+        }
+        Self.printReport(summary, result)
+    }
+
+    /// Resolves, analyzes and stores one run.
+    static func analyze(_ store: Store, config: RiskConfig, actor: String, quiet: Bool) async throws -> (Summary, AnalysisResult) {
+        let started = ContinuousClock.now
+        let startedAt = Timestamp.format(epoch: Int64(Date().timeIntervalSince1970))
+        func note(_ text: String) { if !quiet { Terminal.note(text) } }
+        note("resolving parties …")
+        let settings = try await store.settings()
+        let (outcome, mentions) = try await resolveAndStore(store, actor: actor, reestimate: false)
+        var entityOf: [Mention: String] = [:]
+        for (index, mention) in mentions.enumerated() { entityOf[mention.mention] = outcome.entityOf[index] }
+        let index = EntityIndex(entityOf: entityOf, names: try await store.entityNames(), associations: outcome.write.associations)
+        let resolved = ContinuousClock.now
+        note("reading the data …")
+        let data = try await AnalysisData.load(from: store, viewer: settings.viewer)
+        let loaded = ContinuousClock.now
+        var result = Analyzer(config: config).analyze(data, entities: index) { note("analyzing: \($0) …") }
+        result.seconds["resolve"] = (resolved - started).seconds
+        result.seconds["load"] = (loaded - resolved).seconds
+        let findings = result.findings(entityIndex: index, mentions: mentions.map(\.mention))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let runID = UUID().uuidString.lowercased()
+        let summary = Summary(run: runID, consignments: result.consignments.count, entities: findings.entities.count,
+                              alerts: result.alerts.count, areas: result.areas.count, routeEvidence: result.routes.count,
+                              balanceRowsFlagged: result.balance.filter { $0.flagged && !$0.missingReport }.count,
+                              missingReports: result.balance.filter(\.missingReport).count, riskModel: config.version,
+                              seconds: result.seconds.merging(["total": (ContinuousClock.now - started).seconds]) { $1 })
+        struct Detail: Encodable {
+            var consignments: [Assessment]
+            var entities: [Assessment]
+            var areas: [Area]
+            var config: RiskConfig
+        }
+        let detail = Detail(consignments: result.consignments, entities: result.entities, areas: result.areas, config: config)
+        try await store.writeAnalysis(AnalysisRun(
+            runID: runID, startedAt: startedAt, finishedAt: Timestamp.format(epoch: Int64(Date().timeIntervalSince1970)), actor: actor,
+            summary: String(decoding: try encoder.encode(summary), as: UTF8.self),
+            findings: String(decoding: try encoder.encode(findings), as: UTF8.self),
+            alerts: String(decoding: try encoder.encode(result.alerts), as: UTF8.self),
+            detail: String(decoding: try encoder.encode(detail), as: UTF8.self)))
+        return (summary, result)
+    }
+
+    static func printReport(_ summary: Summary, _ result: AnalysisResult, alerts: Int = 10, areas: Int = 5) {
+        print("\(summary.consignments) consignments and \(summary.entities) entities scored (\(summary.riskModel)); "
+              + "\(summary.alerts) alerts; \(summary.routeEvidence) route evidence points; "
+              + "\(summary.balanceRowsFlagged) mass-balance gaps, \(summary.missingReports) missing reports; "
+              + String(format: "%.1f s", summary.seconds["total"] ?? 0))
+        printAlerts(Array(result.alerts.prefix(alerts)))
+        if !result.areas.isEmpty {
+            print("")
+            print("top areas (candidate places for investigation):")
+            Terminal.table(["#", "lat", "lon", "score", "evidence"], result.areas.prefix(areas).enumerated().map { number, area in
+                ["\(number + 1)", String(format: "%.4f", area.lat), String(format: "%.4f", area.lon), String(format: "%.2f", area.score),
+                 area.reasons.joined(separator: ", ")]
+            })
+        }
+        print("")
+        print("Leads for human review and lawful investigation, not conclusions. `rastro alerts` lists the reasons; `rastro findings` writes the findings.")
+    }
+
+    static func printAlerts(_ alerts: [Assessment]) {
+        guard !alerts.isEmpty else {
+            print("no alerts")
+            return
+        }
+        print("")
+        print("alerts (newest evidence first):")
+        for alert in alerts {
+            print(String(format: "%@ %@  risk %.2f  %@", alert.kind == "consignments" ? "consignment" : "entity", alert.id, alert.risk,
+                         alert.name ?? ""))
+            for reason in alert.reasons.prefix(4) {
+                let evidence = reason.evidence.prefix(3).map { "\($0.kind):\($0.id)" }.joined(separator: ", ")
+                print(String(format: "    %+.2f  %@ — %@", reason.contribution, reason.rule, reason.detail) + (evidence.isEmpty ? "" : "  [\(evidence)]"))
+            }
+        }
+    }
+}
+
+struct FindingsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "findings",
+        abstract: "Write the last analysis's findings (contract v1).",
+        discussion: """
+            Exactly the findings JSON of the data contract: every consignment with its risk and \
+            flags, every resolved entity with all its mentions, and the ranked areas.
+
+            Examples:
+              rastro findings --format json > findings.json
+              rastro findings --out findings.json
+            """)
+
+    @OptionGroup var store: DatabaseOptions
+
+    @Option(help: "Output format (json).")
+    var format = "json"
+
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var out: String?
+
+    func validate() throws {
+        guard format == "json" else { throw ValidationError("--format: only json is supported") }
+    }
+
+    func run() async throws {
+        guard let run = try await store.withStore({ try await $0.latestAnalysis() }) else {
+            throw Failure(code: Failure.usage, message: "no analysis has run yet: run `rastro analyze` first")
+        }
+        if let out {
+            do {
+                try Data(run.findings.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch {
+                throw Failure(code: Failure.usage, message: "\(out): cannot write the findings (\(error.localizedDescription))")
+            }
+        } else {
+            FileHandle.standardOutput.write(Data((run.findings + "\n").utf8))
+        }
+    }
+}
+
+struct Alerts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List what crossed the alert threshold in the last analysis, newest first, with reasons.",
+        discussion: """
+            Examples:
+              rastro alerts
+              rastro alerts --limit 50 --json
+            """)
+
+    @OptionGroup var store: DatabaseOptions
+
+    @Option(help: "How many alerts to show.")
+    var limit = 20
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        guard let run = try await store.withStore({ try await $0.latestAnalysis() }) else {
+            throw Failure(code: Failure.usage, message: "no analysis has run yet: run `rastro analyze` first")
+        }
+        let alerts = try JSONDecoder().decode([Assessment].self, from: Data(run.alerts.utf8))
+        if json {
+            try Terminal.json(Array(alerts.prefix(limit)))
+            return
+        }
+        print("\(alerts.count) alerts from the analysis of \(run.finishedAt)")
+        Analyze.printAlerts(Array(alerts.prefix(limit)))
+    }
+}
