@@ -25,8 +25,9 @@ public struct RiskConfig: Sendable, Hashable, Codable {
         "associated_with_incident_party": 1.4,
         "unusual_quantity": 0.5,
         "mass_balance_gap": 1.8,
-        "missing_usage_report": 0.7,
-        "route_deviation": 2.0,
+        "missing_usage_report": 0.5,
+        "route_deviation": 0.8,
+        "recurring_stop": 2.5,
         "tracking_gap": 0.6,
         "late_arrival": 0.5,
     ]

@@ -22,6 +22,53 @@ struct Rules {
     var routesOfLeg: [String: [RouteEvidence]] = [:]
     var traceOf: [String: CustodyTrace] = [:]
     var balanceOf: [String: [BalanceRow]] = [:]
+    var dwellCells: [Int64: [RouteEvidence]] = [:]
+    var observationCells: [Int64: [Observation]] = [:]
+    /// Days since 1970 of the newest consignment or transfer: the data's "now".
+    var dataEnd = 0
+    /// Other trips' stops (legs) and field reports (observations) within this distance of a stop make it recurring.
+    static let recurrenceKm = 1.5
+    /// A dwell closer than this to the straight origin–destination line is a rest on the way.
+    static let offRouteKm = 2.0
+
+    /// A 1 km grid cell key.
+    static func cell(_ lat: Double, _ lon: Double) -> Int64 {
+        let y = Int64((lat * 111.32).rounded(.down)), x = Int64((lon * 111.32 * cos(lat * .pi / 180)).rounded(.down))
+        return y << 32 | (x & 0xFFFF_FFFF)
+    }
+
+    func nearbyCells(_ lat: Double, _ lon: Double) -> [Int64] {
+        let y = Int64((lat * 111.32).rounded(.down)), x = Int64((lon * 111.32 * cos(lat * .pi / 180)).rounded(.down))
+        var out: [Int64] = []
+        for dy in -2...2 { for dx in -2...2 { out.append((y + Int64(dy)) << 32 | ((x + Int64(dx)) & 0xFFFF_FFFF)) } }
+        return out
+    }
+
+    func stopsNear(_ stop: RouteEvidence) -> [String] {
+        let here = Coordinate(lat: stop.lat, lon: stop.lon)
+        // One leg per other vehicle: a truck that parks in the same yard every day is one stop.
+        var legOfVehicle: [String: String] = [:]
+        for key in nearbyCells(stop.lat, stop.lon) {
+            for other in dwellCells[key] ?? [] where other.vehicleID != stop.vehicleID
+                && Geo.distanceKm(here, Coordinate(lat: other.lat, lon: other.lon)) <= Self.recurrenceKm {
+                legOfVehicle[other.vehicleID] = min(legOfVehicle[other.vehicleID] ?? other.legID, other.legID)
+            }
+        }
+        return legOfVehicle.values.sorted()
+    }
+
+    func reportsNear(_ stop: RouteEvidence) -> [String] {
+        let here = Coordinate(lat: stop.lat, lon: stop.lon)
+        var found: [String] = []
+        for key in nearbyCells(stop.lat, stop.lon) {
+            for observation in observationCells[key] ?? [] where Geo.distanceKm(here, observation.position) <= Self.recurrenceKm {
+                found.append(observation.observationID)
+            }
+        }
+        return found.sorted()
+    }
+
+    func recurrence(_ stop: RouteEvidence) -> (Int, Int) { (stopsNear(stop).count, reportsNear(stop).count) }
 
     init(config: RiskConfig, data: AnalysisData, entities: EntityIndex, traces: [CustodyTrace], balance: [BalanceRow], routes: [RouteEvidence]) {
         self.config = config
@@ -50,7 +97,21 @@ struct Rules {
             if let consignment = leg.consignmentID { legsOfConsignment[consignment, default: []].append(leg.legID) }
             if let transfer = leg.transferID { legsOfTransfer[transfer, default: []].append(leg.legID) }
         }
-        for evidence in routes { routesOfLeg[evidence.legID, default: []].append(evidence) }
+        var legByID: [String: Leg] = [:]
+        for leg in data.legs { legByID[leg.legID] = leg }
+        for evidence in routes {
+            // A dwell on the way is a rest; only dwells off the straight corridor count as stops.
+            if evidence.kind == .dwell {
+                guard let leg = legByID[evidence.legID], let origin = leg.origin, let destination = leg.destination,
+                      Geo.distanceToSegmentKm(Coordinate(lat: evidence.lat, lon: evidence.lon), origin, destination) >= Self.offRouteKm else { continue }
+                dwellCells[Self.cell(evidence.lat, evidence.lon), default: []].append(evidence)
+            }
+            routesOfLeg[evidence.legID, default: []].append(evidence)
+        }
+        for observation in data.observations {
+            observationCells[Self.cell(observation.position.lat, observation.position.lon), default: []].append(observation)
+        }
+        dataEnd = (data.consignments.compactMap { Clock.day($0.arrivalDate) } + data.transfers.compactMap { Clock.day($0.date) }).max() ?? 0
         for trace in traces { traceOf[trace.consignmentID] = trace }
         for row in balance { balanceOf[row.entityID + "\u{0}" + row.chemical, default: []].append(row) }
     }
@@ -148,30 +209,33 @@ struct Rules {
                     score.fire("unusual_quantity", "\(Int(consignment.quantityKg)) kg is unusual for this importer (z = \(String(format: "%.1f", z)))", me)
                 }
             }
-            // Where the lot went.
+            // Where the lot went: the importer, and who bought from it directly.
             let trace = traceOf[id]
-            var holders = [importer]
-            if let trace { holders += trace.steps.map(\.toEntity) }
-            for holder in Set(holders) {
-                if let incidents = namedInIncident[holder] {
-                    score.fire("named_in_incident", "\(holder == importer ? "the importer" : "a holder of the lot") is named in \(incidents.count) incident(s)",
-                               incidents.map { .init(kind: Kind.incidents.rawValue, id: $0) })
-                    break
-                }
+            let direct = Set((trace?.steps ?? []).filter { $0.depth == 1 && $0.quantityKg > 0.5 }.map(\.toEntity)).subtracting([importer])
+            if let incidents = namedInIncident[importer] {
+                score.fire("named_in_incident", "the importer is named in \(incidents.count) incident(s)",
+                           incidents.map { .init(kind: Kind.incidents.rawValue, id: $0) })
+            } else if let buyer = direct.sorted().first(where: { namedInIncident[$0] != nil }), let incidents = namedInIncident[buyer] {
+                score.fire("named_in_incident", strength: 0.4, "a direct buyer of the lot is named in \(incidents.count) incident(s)",
+                           incidents.map { .init(kind: Kind.incidents.rawValue, id: $0) })
             }
-            for holder in Set(holders) {
-                if let links = associatedWithNamed[holder], let first = links.first {
-                    score.fire("associated_with_incident_party", strength: holder == importer ? 1 : 0.7,
-                               "\(holder == importer ? "the importer" : "a holder of the lot") shares a \(first.kind) with a party named in an incident",
-                               (namedInIncident[first.other] ?? []).map { .init(kind: Kind.incidents.rawValue, id: $0) })
-                    break
-                }
+            if let links = associatedWithNamed[importer], let first = links.first {
+                score.fire("associated_with_incident_party", "the importer shares a \(first.kind) with a party named in an incident",
+                           (namedInIncident[first.other] ?? []).map { .init(kind: Kind.incidents.rawValue, id: $0) })
+            } else if let buyer = direct.sorted().first(where: { associatedWithNamed[$0] != nil }), let first = associatedWithNamed[buyer]?.first {
+                score.fire("associated_with_incident_party", strength: 0.5, "a direct buyer shares a \(first.kind) with a party named in an incident",
+                           (namedInIncident[first.other] ?? []).map { .init(kind: Kind.incidents.rawValue, id: $0) })
             }
             let chemicalKey = Self.chemicalKey(consignment.chemical)
             var gapRows: [BalanceRow] = [], missing: [BalanceRow] = []
-            for holder in Set(holders) {
+            for holder in [importer] + direct.sorted() {
                 for row in balanceOf[holder + "\u{0}" + chemicalKey] ?? [] where (Clock.day(row.periodEnd) ?? 0) >= day {
-                    if row.missingReport { missing.append(row) } else if row.flagged && row.gap > 0 { gapRows.append(row) }
+                    if row.missingReport {
+                        // A report is missing only once it is overdue when the data ends.
+                        if (Clock.day(row.periodEnd) ?? Int.max) + 45 <= dataEnd { missing.append(row) }
+                    } else if row.flagged && row.gap > 0 {
+                        gapRows.append(row)
+                    }
                 }
             }
             if let worst = gapRows.max(by: { $0.gap / max($0.tolerance, 1e-9) < $1.gap / max($1.tolerance, 1e-9) }) {
@@ -181,17 +245,32 @@ struct Rules {
                 newest = max(newest, worst.periodEnd)
             }
             if !missing.isEmpty {
-                score.fire("missing_usage_report", "\(missing.count) expected usage report(s) missing from a holder of the lot",
+                score.fire("missing_usage_report", strength: 0.5 + 0.5 * min(1, Double(missing.count - 1) / 2),
+                           "\(missing.count) overdue usage report(s) missing from the importer or a direct buyer",
                            missing.flatMap { $0.received.evidence }.prefix(10).map { $0 })
             }
+            // The trips that carried this lot: the import, and the first sales of it.
             var legIDs = legsOfConsignment[id] ?? []
-            for step in trace?.steps ?? [] { legIDs += legsOfTransfer[step.transferID] ?? [] }
+            for step in trace?.steps ?? [] where step.depth == 1 && step.quantityKg >= 1 { legIDs += legsOfTransfer[step.transferID] ?? [] }
             let evidence = legIDs.flatMap { routesOfLeg[$0] ?? [] }
             let stops = evidence.filter { $0.kind == .dwell || $0.kind == .offCorridor }
-            if let stop = stops.max(by: { $0.value < $1.value }) {
-                score.fire("route_deviation", strength: stops.contains { $0.kind == .dwell } ? 1 : 0.7, stop.detail,
+            if let stop = stops.max(by: { ($0.kind == .dwell ? 1 : 0, $0.value) < ($1.kind == .dwell ? 1 : 0, $1.value) }) {
+                score.fire("route_deviation", strength: stop.kind == .dwell ? 1 : 0.6, stop.detail,
                            [.init(kind: Kind.legs.rawValue, id: stop.legID)] + stop.pointIDs.prefix(3).map { .init(kind: Kind.trackPoints.rawValue, id: $0) })
                 newest = max(newest, Timestamp.format(epoch: stop.end))
+            }
+            // A stop where other trips also stopped away from any known site, or near field reports.
+            var recurring: (RouteEvidence, Int, Int)?
+            for stop in stops where stop.kind == .dwell {
+                let (others, reports) = recurrence(stop)
+                if others >= 1, recurring.map({ others * 2 + reports > $0.1 * 2 + $0.2 }) ?? true { recurring = (stop, others, reports) }
+            }
+            if let (stop, others, reports) = recurring {
+                score.fire("recurring_stop", strength: min(1, (Double(others) + 0.5 * Double(reports)) / 3),
+                           String(format: "stopped at (%.4f, %.4f), where %d other trip(s) also stopped away from known sites and %d field report(s) were made",
+                                  stop.lat, stop.lon, others, reports),
+                           [.init(kind: Kind.legs.rawValue, id: stop.legID)] + (stopsNear(stop).prefix(5).map { .init(kind: Kind.legs.rawValue, id: $0) })
+                            + reportsNear(stop).prefix(5).map { .init(kind: Kind.observations.rawValue, id: $0) })
             }
             if let gap = evidence.first(where: { $0.kind == .trackingGap }) {
                 score.fire("tracking_gap", gap.detail, [.init(kind: Kind.legs.rawValue, id: gap.legID)])

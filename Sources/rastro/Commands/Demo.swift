@@ -48,7 +48,7 @@ struct Demo: AsyncParsableCommand {
         } catch let error as SimulationError {
             throw Failure(code: Failure.usage, message: error.description)
         }
-        manager.createFile(atPath: database + ".demo", contents: Data("made by rastro demo\n".utf8))
+        _ = manager.createFile(atPath: database + ".demo", contents: Data("made by rastro demo\n".utf8))
         let store = try await Store.open(.sqlite(path: database))
         do {
             try await store.initialize(NodeSettings(organization: "MX-FUSION", country: "MX", defaultTLP: .amber))
