@@ -279,7 +279,7 @@ public struct Resolution: Sendable {
             for index in 0..<count where !isNew[index] && !clean[componentOf[index]] {
                 needed.insert(state.profiles[fingerprints[index]]!.component)
             }
-            var known: [UInt64: FellegiSunter.Pattern] = [:]
+            var known: [UInt64: UInt32] = [:]
             var unknown = Set<Int>()
             if !needed.isEmpty {
                 var indexOf: [String: Int] = [:]
@@ -289,19 +289,19 @@ public struct Resolution: Sendable {
                     storedMembers[profile.component, default: []].append(fingerprint)
                 }
                 for component in needed {
-                    guard let text = state.componentPairs[component],
-                          let decoded = Self.decodePairs(text, members: storedMembers[component, default: []].sorted(),
-                                                         fields: model.fields.count) else {
-                        unknown.insert(componentNumber[component]!)
-                        continue
-                    }
-                    for (x, y, pattern) in decoded {
-                        guard let a = indexOf[x], let b = indexOf[y] else { continue }
-                        known[UInt64(min(a, b)) << 32 | UInt64(max(a, b))] = pattern
-                    }
+                    // Stored positions → today's profile indices (nil for a profile that is gone).
+                    let positions = storedMembers[component, default: []].sorted().map { indexOf[$0] }
+                    let decoded = state.componentPairs[component].map { text in
+                        Self.decodePairs(text, members: positions.count) { x, y, code in
+                            guard let a = positions[x], let b = positions[y] else { return }
+                            known[UInt64(min(a, b)) << 32 | UInt64(max(a, b))] = code
+                        }
+                    } ?? false
+                    if !decoded { unknown.insert(componentNumber[component]!) }
                 }
             }
             lap("stored pairs")
+            var codeCache: [UInt32: FellegiSunter.Pattern] = [:]
             for (number, pair) in pairs.enumerated() where !done[number] && !clean[componentOf[pair.0]] && !clean[componentOf[pair.1]] {
                 let (a, b) = pair
                 let old = (oldComponent[a], oldComponent[b])
@@ -309,7 +309,15 @@ public struct Resolution: Sendable {
                 if forced[a] || forced[b] || unknown.contains(old.0) || unknown.contains(old.1) {
                     pattern = compare(number)
                 } else if old.0 == old.1, let stored = known[UInt64(a) << 32 | UInt64(b)] {
-                    pattern = stored
+                    if let cached = codeCache[stored] {
+                        pattern = cached
+                    } else {
+                        var decoded = Self.pattern(code: stored, fields: model.fields.count)
+                        // A code that is no pattern of this model's fields (a damaged store): compare again.
+                        if !zip(decoded, model.fields).allSatisfy({ Int($0) < $1.levels.count }) { decoded = compare(number) }
+                        pattern = decoded
+                        codeCache[stored] = pattern
+                    }
                 } else {
                     continue
                 }
@@ -521,27 +529,57 @@ public struct Resolution: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The pairs back, as fingerprints and patterns of `fields` fields; nil when the text is not
-    /// what `encodePairs` writes.
-    static func decodePairs(_ text: String, members: [String], fields: Int) -> [(String, String, FellegiSunter.Pattern)]? {
-        var out: [(String, String, FellegiSunter.Pattern)] = []
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard let first = parts.first.flatMap({ Int($0) }), first >= 0, first < members.count else { return nil }
-            for part in parts.dropFirst() {
-                let halves = part.split(separator: ".")
-                guard halves.count == 2, let second = Int(halves[0]), second >= 0, second < members.count,
-                      var code = Int(halves[1], radix: 36), code >= 0 else { return nil }
-                var pattern = FellegiSunter.Pattern(repeating: -1, count: fields)
-                for field in stride(from: fields - 1, through: 0, by: -1) {
-                    pattern[field] = Int8(code % 5) - 1
-                    code /= 5
+    /// Reads what `encodePairs` wrote, calling `visit` with the two positions and the pattern code
+    /// of each pair; false when the text is not that (the caller then compares the pairs again).
+    static func decodePairs(_ text: String, members: Int, _ visit: (Int, Int, UInt32) -> Void) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes -> Bool in
+            var first = -1, second = -1, value = 0, digits = 0
+            var inCode = false
+            for byte in bytes {
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A:
+                    let digit = byte <= 0x39 ? Int(byte - 0x30) : Int(byte - 0x61 + 10)
+                    let radix = inCode ? 36 : 10
+                    guard digit < radix, digits < 12 else { return false }
+                    value = value * radix + digit
+                    digits += 1
+                case 0x2E:  // "." ends a partner's position
+                    guard first >= 0, digits > 0, !inCode, value < members else { return false }
+                    second = value
+                    inCode = true
+                    value = 0
+                    digits = 0
+                case 0x20, 0x0A:
+                    guard digits > 0 else { return false }
+                    if first < 0 {
+                        guard !inCode, value < members else { return false }
+                        first = value
+                    } else {
+                        guard inCode, value <= Int(UInt32.max) else { return false }
+                        visit(first, second, UInt32(value))
+                    }
+                    if byte == 0x0A { first = -1 }
+                    inCode = false
+                    value = 0
+                    digits = 0
+                default:
+                    return false
                 }
-                guard code == 0 else { return nil }
-                out.append((members[first], members[second], pattern))
             }
+            return digits == 0 && first < 0
         }
-        return out
+    }
+
+    /// The pattern a code stands for (see `encodePairs`).
+    static func pattern(code: UInt32, fields: Int) -> FellegiSunter.Pattern {
+        var code = Int(code)
+        var pattern = FellegiSunter.Pattern(repeating: -1, count: fields)
+        for field in stride(from: fields - 1, through: 0, by: -1) {
+            pattern[field] = Int8(code % 5) - 1
+            code /= 5
+        }
+        return pattern
     }
 
     /// A profile's name: a digest of its attributes exactly as given.

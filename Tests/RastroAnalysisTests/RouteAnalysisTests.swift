@@ -235,3 +235,33 @@ import Testing
         #expect(Self.analyze([try Self.leg(arrivedMinutes: 375 + 1.0 / 60)], Self.honest).map(\.kind) == [.trackingGap])
     }
 }
+
+extension RouteAnalysisTests {
+    @Test func perfScratchTEMPORARY() throws {
+        var legs: [Leg] = []
+        var tracks: [String: Track] = [:]
+        var facilities: [Coordinate] = []
+        for vehicle in 0..<2000 {
+            var track = Track(vehicleID: "V\(vehicle)")
+            for leg in 0..<10 {
+                let start = Self.t0 + Int64(leg) * 12 * 3600
+                let base = Double(vehicle % 50) * 0.5
+                let o = Coordinate(lat: 19 + base, lon: -103 + Double(leg)), d = Coordinate(lat: 20 + base, lon: -102 + Double(leg))
+                facilities.append(o)
+                legs.append(try Self.leg("L\(vehicle)-\(leg)", vehicle: "V\(vehicle)", departed: start,
+                                         arrivedMinutes: Double(leg) * 720 + 300, origin: o, destination: d))
+                for step in 0..<25 {
+                    let f = Double(step) / 24
+                    let stopped = step >= 10 && step <= 14
+                    let g = stopped ? 10.0 / 24 : f
+                    track.append(time: start + Int64(step) * 720, lat: o.lat + g + (stopped ? 0.1 : 0), lon: o.lon + g, source: .gps)
+                }
+            }
+            tracks["V\(vehicle)"] = track
+        }
+        let clock = ContinuousClock()
+        var count = 0
+        let elapsed = clock.measure { count = RouteAnalysis.analyze(legs: legs, tracks: tracks, facilities: facilities).count }
+        print("PERF legs \(legs.count) positions \(tracks.values.map(\.count).reduce(0, +)) evidence \(count) in \(elapsed)")
+    }
+}
