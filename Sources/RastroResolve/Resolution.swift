@@ -312,11 +312,14 @@ public struct Resolution: Sendable {
                     if let cached = codeCache[stored] {
                         pattern = cached
                     } else {
-                        var decoded = Self.pattern(code: stored, fields: model.fields.count)
-                        // A code that is no pattern of this model's fields (a damaged store): compare again.
-                        if !zip(decoded, model.fields).allSatisfy({ Int($0) < $1.levels.count }) { decoded = compare(number) }
-                        pattern = decoded
-                        codeCache[stored] = pattern
+                        let decoded = Self.pattern(code: stored, fields: model.fields.count)
+                        if zip(decoded, model.fields).allSatisfy({ Int($0) < $1.levels.count }) {
+                            pattern = decoded
+                            codeCache[stored] = pattern
+                        } else {
+                            // No pattern of this model's fields (a damaged store): compare again.
+                            pattern = compare(number)
+                        }
                     }
                 } else {
                     continue
