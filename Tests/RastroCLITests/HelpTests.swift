@@ -6,7 +6,8 @@ import Testing
 /// `RASTRO_RECORD_SNAPSHOTS=1` to rewrite them after a deliberate change.
 @Suite struct HelpTests {
     @Test(arguments: ["", "init", "ingest", "stats", "show", "simulate", "evaluate", "resolve", "resolve run", "resolve confirm",
-                      "resolve split", "resolve revoke", "resolve decisions", "entity"])
+                      "resolve split", "resolve revoke", "resolve decisions", "entity", "analyze", "findings", "alerts",
+                      "trace", "demo"])
     func helpMatchesItsSnapshot(_ command: String) throws {
         let arguments = command.split(separator: " ").map(String.init) + ["--help"]
         let result = try RastroProcess.run(arguments)

@@ -1,0 +1,73 @@
+import Foundation
+import RastroTesting
+import Testing
+
+/// End-to-end: simulate, ingest, analyze, then read the run back through findings, alerts and trace.
+@Suite struct AnalyzeCommandTests {
+    @Test func analyzeStoresARunThatFindingsAlertsAndTraceRead() throws {
+        let folder = try Fixtures.folder([:])
+        #expect(try RastroProcess.run(["simulate", "--seed", "9", "--out", "world"], directory: folder).status == 0)
+        #expect(try RastroProcess.run(["init", "--organization", "MX-FUSION", "--country", "MX"], directory: folder).status == 0)
+        // Nothing to read before an analysis.
+        let early = try RastroProcess.run(["findings"], directory: folder)
+        #expect(early.status == 2 && early.stderr.contains("rastro analyze"))
+        #expect(try RastroProcess.run(["ingest", "world"], directory: folder).status == 0)
+
+        let analyzed = try RastroProcess.run(["analyze", "--json"], directory: folder)
+        #expect(analyzed.status == 0, "\(analyzed.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(analyzed.stdout.utf8)) as? [String: Any])
+        #expect((summary["consignments"] as? Int ?? 0) > 100)
+
+        // findings: exactly the contract's three keys, and `rastro evaluate` reads them.
+        let findings = try RastroProcess.run(["findings", "--format", "json", "--out", "findings.json"], directory: folder)
+        #expect(findings.status == 0, "\(findings.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/findings.json")))
+            as? [String: Any])
+        #expect(Set(object.keys) == ["consignments", "entities", "areas"])
+        let consignments = try #require(object["consignments"] as? [[String: Any]])
+        #expect(consignments.allSatisfy { ($0["risk"] as? Double).map { (0...1).contains($0) } == true && $0["consignment_id"] is String })
+        let evaluation = try RastroProcess.run(["evaluate", "--truth", "world/truth.json", "--findings", "findings.json", "--json"],
+                                               directory: folder)
+        #expect(evaluation.status == 0, "\(evaluation.stderr)")
+        let stdout = try RastroProcess.run(["findings"], directory: folder)
+        #expect(stdout.status == 0 && (try? JSONSerialization.jsonObject(with: Data(stdout.stdout.utf8))) != nil)
+        #expect(try RastroProcess.run(["findings", "--format", "xml"], directory: folder).status == 2)
+
+        // alerts: newest first, each with reasons.
+        let alerts = try RastroProcess.run(["alerts", "--json", "--limit", "5"], directory: folder)
+        #expect(alerts.status == 0, "\(alerts.stderr)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(alerts.stdout.utf8)) as? [[String: Any]])
+        #expect(list.allSatisfy { !(($0["reasons"] as? [Any]) ?? []).isEmpty })
+
+        // trace: a consignment's chain, as text, JSON and GeoJSON; an unknown id is refused.
+        let id = try #require(consignments.first?["consignment_id"] as? String)
+        let text = try RastroProcess.run(["trace", id], directory: folder)
+        #expect(text.status == 0 && text.stdout.contains(id) && text.stdout.contains("unaccounted"), "\(text.stderr)")
+        let traced = try RastroProcess.run(["trace", id, "--json"], directory: folder)
+        let trace = try #require(try JSONSerialization.jsonObject(with: Data(traced.stdout.utf8)) as? [String: Any])
+        #expect(trace["consignmentID"] as? String == id)
+        let geojson = try RastroProcess.run(["trace", id, "--geojson"], directory: folder)
+        let collection = try #require(try JSONSerialization.jsonObject(with: Data(geojson.stdout.utf8)) as? [String: Any])
+        #expect(collection["type"] as? String == "FeatureCollection")
+        #expect(try RastroProcess.run(["trace", "C-NOPE"], directory: folder).status == 1)
+
+        // A second analysis of the same store gives the same findings.
+        #expect(try RastroProcess.run(["analyze", "--json"], directory: folder).status == 0)
+        #expect(try RastroProcess.run(["findings", "--out", "again.json"], directory: folder).status == 0)
+        let first = try Data(contentsOf: URL(fileURLWithPath: folder + "/findings.json"))
+        let second = try Data(contentsOf: URL(fileURLWithPath: folder + "/again.json"))
+        #expect(first == second)
+    }
+
+    @Test func demoRunsTheWholeJobAndKeepsOtherStoresSafe() throws {
+        let folder = try Fixtures.folder([:])
+        let demo = try RastroProcess.run(["demo"], directory: folder)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("top areas") && demo.stdout.contains("ROC AUC"))
+        // A store the demo did not make is not replaced.
+        #expect(try RastroProcess.run(["init", "--database", "sqlite:mine.db", "--organization", "MX-X", "--country", "MX"],
+                                      directory: folder).status == 0)
+        let refused = try RastroProcess.run(["demo", "--database", "mine.db"], directory: folder)
+        #expect(refused.status == 2 && refused.stderr.contains("not made by"))
+    }
+}
