@@ -74,7 +74,8 @@ public struct Analyzer: Sendable {
         }
         let entityOf: (Mention) -> String? = { entities.entityOf[$0] }
         progress("custody")
-        let graph = CustodyGraph.build(consignments: data.consignments, transfers: data.transfers, entityOf: entityOf)
+        let graph = CustodyGraph.build(consignments: data.consignments, transfers: data.transfers, usageReports: data.usageReports,
+                                       entityOf: entityOf)
         let traces = graph.traceAll()
         lap("custody")
         progress("mass balance")

@@ -99,6 +99,7 @@ import Testing
         #expect(abs(off.lat - Self.point(140, 50).lat) < 1e-9 && abs(off.lon - Self.point(140, 50).lon) < 1e-9)
         #expect(off.legID == "LEG-1" && off.vehicleID == "TRK-1")
         #expect(off.detail.hasPrefix("went 50.0 km off the (19.00, -103.00)–(21.70, -103.00) corridor"))
+        #expect(off.detail.hasSuffix("3 positions off-route over 20 min"))
     }
 
     @Test func twentyKilometreDetourFiresOnlyOnANarrowCorridor() throws {
@@ -206,6 +207,17 @@ import Testing
         #expect(RouteAnalysis.analyze(legs: [], tracks: [:], facilities: []).isEmpty)
     }
 
+    /// A leg without an arrival ends when the same vehicle sets off again: the next trip, driven
+    /// far away from this leg's corridor, is not evidence against it.
+    @Test func anOpenLegEndsAtTheVehiclesNextDeparture() throws {
+        let open = try Self.leg("LEG-1", arrivedMinutes: nil)
+        let next = try Self.leg("LEG-2", departed: Self.time(400), arrivedMinutes: 700, origin: Self.destination, destination: Self.point(300, 200))
+        let track = Self.track(Self.drive(0, 300, along: (0, 300)) + Self.drive(400, 700, along: (300, 300), off: (0, 200)))
+        #expect(Self.analyze([open, next], track).filter { $0.legID == "LEG-1" }.isEmpty)
+        // Alone, the same open leg would take in the next trip's positions, 200 km off its corridor.
+        #expect(Self.analyze([open], track).contains { $0.kind == .offCorridor })
+    }
+
     @Test func windowEdgesAreIncluded() throws {
         // Far off-corridor a second before departure and a second after arrival: not this leg's.
         var track = Track(vehicleID: "TRK-1")
@@ -233,35 +245,5 @@ import Testing
         // Likewise at the end: last position exactly gapMinutes before arrival, then one second more.
         #expect(Self.analyze([try Self.leg(arrivedMinutes: 375)], Self.honest).isEmpty)
         #expect(Self.analyze([try Self.leg(arrivedMinutes: 375 + 1.0 / 60)], Self.honest).map(\.kind) == [.trackingGap])
-    }
-}
-
-extension RouteAnalysisTests {
-    @Test func perfScratchTEMPORARY() throws {
-        var legs: [Leg] = []
-        var tracks: [String: Track] = [:]
-        var facilities: [Coordinate] = []
-        for vehicle in 0..<2000 {
-            var track = Track(vehicleID: "V\(vehicle)")
-            for leg in 0..<10 {
-                let start = Self.t0 + Int64(leg) * 12 * 3600
-                let base = Double(vehicle % 50) * 0.5
-                let o = Coordinate(lat: 19 + base, lon: -103 + Double(leg)), d = Coordinate(lat: 20 + base, lon: -102 + Double(leg))
-                facilities.append(o)
-                legs.append(try Self.leg("L\(vehicle)-\(leg)", vehicle: "V\(vehicle)", departed: start,
-                                         arrivedMinutes: Double(leg) * 720 + 300, origin: o, destination: d))
-                for step in 0..<25 {
-                    let f = Double(step) / 24
-                    let stopped = step >= 10 && step <= 14
-                    let g = stopped ? 10.0 / 24 : f
-                    track.append(time: start + Int64(step) * 720, lat: o.lat + g + (stopped ? 0.1 : 0), lon: o.lon + g, source: .gps)
-                }
-            }
-            tracks["V\(vehicle)"] = track
-        }
-        let clock = ContinuousClock()
-        var count = 0
-        let elapsed = clock.measure { count = RouteAnalysis.analyze(legs: legs, tracks: tracks, facilities: facilities).count }
-        print("PERF legs \(legs.count) positions \(tracks.values.map(\.count).reduce(0, +)) evidence \(count) in \(elapsed)")
     }
 }

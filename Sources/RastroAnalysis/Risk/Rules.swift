@@ -116,9 +116,7 @@ struct Rules {
         for row in balance { balanceOf[row.entityID + "\u{0}" + row.chemical, default: []].append(row) }
     }
 
-    static func chemicalKey(_ declaration: ChemicalDeclaration) -> String {
-        declaration.catalogCAS ?? declaration.cas ?? (declaration.name ?? "").lowercased().trimmingCharacters(in: .whitespaces)
-    }
+    static func chemicalKey(_ declaration: ChemicalDeclaration) -> String { MassBalance.chemicalKey(declaration) }
 
     static let residentialMarkers = ["fracc", "fraccionamiento", "infonavit", "privada", "depto", "departamento", "casa ", "unidad habitacional",
                                      "residencial", "condominio", "int. ", "interior "]

@@ -121,10 +121,22 @@ public enum RouteAnalysis {
     public static func analyze(legs: [Leg], tracks: [String: Track], facilities: [Coordinate],
                                options: RouteOptions = RouteOptions()) -> [RouteEvidence] {
         let grid = FacilityGrid(facilities, radiusKm: options.facilityRadiusKm)
+        // A leg without an arrival ends at the latest when the same vehicle sets off again: its next
+        // trip's positions are not this leg's.
+        var departures: [String: [Int64]] = [:]
+        for leg in legs {
+            if case .success(let departed) = Timestamp.parseTimestamp(leg.departedAt) {
+                departures[leg.vehicleID, default: []].append(Int64(departed.epochSeconds.rounded(.down)))
+            }
+        }
+        for key in Array(departures.keys) { departures[key]!.sort() }
         var out: [RouteEvidence] = []
         for leg in legs {
             guard let track = tracks[leg.vehicleID], track.count > 0,
-                  let window = Window(leg, openHours: options.openLegHours) else { continue }
+                  var window = Window(leg, openHours: options.openLegHours) else { continue }
+            if window.arrival == nil, let next = departures[leg.vehicleID]?.first(where: { $0 > window.start }), next - 1 < window.end {
+                window.end = next - 1
+            }
             let range = track.indices(from: window.start, to: window.end)
             guard !range.isEmpty else { continue }
             var scan = LegScan(leg: leg, track: track, range: range, window: window, options: options)
@@ -166,12 +178,33 @@ private struct Window {
 
 /// The straight origin–destination segment and its off-route limit.
 private struct Corridor {
-    var origin: Coordinate
-    var destination: Coordinate
-    var lengthKm: Double
-    var limitKm: Double
+    let origin: Coordinate
+    let destination: Coordinate
+    let lengthKm: Double
+    let limitKm: Double
+    /// `Geo.distanceToSegmentKm`'s flat projection, worked out once per leg.
+    private let xScale: Double, yScale: Double, bx: Double, by: Double, length2: Double
 
-    func distanceKm(_ point: Coordinate) -> Double { Geo.distanceToSegmentKm(point, origin, destination) }
+    init(origin: Coordinate, destination: Coordinate, options: RouteOptions) {
+        self.origin = origin
+        self.destination = destination
+        lengthKm = Geo.distanceKm(origin, destination)
+        limitKm = max(options.corridorMinimumKm, options.corridorFraction * lengthKm)
+        let toRadians = Double.pi / 180
+        yScale = toRadians * Geo.earthRadiusKm
+        xScale = yScale * cos((origin.lat + destination.lat) / 2 * toRadians)
+        bx = (destination.lon - origin.lon) * xScale
+        by = (destination.lat - origin.lat) * yScale
+        length2 = bx * bx + by * by
+    }
+
+    /// The same as `Geo.distanceToSegmentKm(point, origin, destination)`.
+    func distanceKm(_ point: Coordinate) -> Double {
+        let px = (point.lon - origin.lon) * xScale, py = (point.lat - origin.lat) * yScale
+        let t = length2 > 0 ? max(0, min(1, (px * bx + py * by) / length2)) : 0
+        let dx = px - t * bx, dy = py - t * by
+        return (dx * dx + dy * dy).squareRoot()
+    }
 
     var name: String { "the \(Text.place(origin, 2))–\(Text.place(destination, 2)) corridor" }
 }
@@ -193,9 +226,7 @@ private struct LegScan {
         self.window = window
         self.options = options
         if let origin = leg.origin, let destination = leg.destination {
-            let length = Geo.distanceKm(origin, destination)
-            corridor = Corridor(origin: origin, destination: destination, lengthKm: length,
-                                limitKm: max(options.corridorMinimumKm, options.corridorFraction * length))
+            corridor = Corridor(origin: origin, destination: destination, options: options)
         } else {
             corridor = nil
         }
@@ -229,19 +260,25 @@ private struct LegScan {
             add(.offCorridor, at: track.position(top.index), track.times[index], track.times[next - 1], value: top.distance,
                 points: farthest.items.map(\.index),
                 "went \(Text.fixed(top.distance, 1)) km off \(corridor.name) (limit \(Text.fixed(corridor.limitKm, 1)) km) "
-                    + "at \(Text.place(track.position(top.index), 3)); \(count) position\(count == 1 ? "" : "s") "
-                    + "off-route over \(Text.fixed(minutes, 0)) min")
+                    + "at \(Text.place(track.position(top.index), 3)); "
+                    + (count == 1 ? "one position off-route" : "\(count) positions off-route over \(Text.fixed(minutes, 0)) min"))
             index = next
         }
     }
 
     mutating func dwells(facilities: FacilityGrid) {
-        let radius = options.dwellRadiusKm, minimum = options.dwellMinutes * 60
+        let radius2 = options.dwellRadiusKm * max(0, options.dwellRadiusKm), minimum = options.dwellMinutes * 60
         var index = range.lowerBound
         while index < range.upperBound {
-            let anchor = track.position(index)
+            // Flat distances around the anchor (exact to well under a metre at dwell radii).
+            let anchorLat = track.lats[index], anchorLon = track.lons[index]
+            let yScale = Double.pi / 180 * Geo.earthRadiusKm, xScale = yScale * cos(anchorLat * .pi / 180)
             var next = index + 1
-            while next < range.upperBound, Geo.distanceKm(anchor, track.position(next)) <= radius { next += 1 }
+            while next < range.upperBound {
+                let dx = (track.lons[next] - anchorLon) * xScale, dy = (track.lats[next] - anchorLat) * yScale
+                guard dx * dx + dy * dy <= radius2 else { break }
+                next += 1
+            }
             let seconds = track.times[next - 1] - track.times[index]
             guard next - index >= 2, Double(seconds) >= minimum else { index += 1; continue }
             var lat = 0.0, lon = 0.0

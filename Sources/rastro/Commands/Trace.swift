@@ -50,13 +50,11 @@ struct Trace: AsyncParsableCommand {
             }
             let consignments = try await all(.consignments, Consignment.init)
             guard let target = consignments.first(where: { $0.consignmentID == consignment }) else { return (nil, [:], []) }
-            let key = target.chemical.catalogCAS ?? target.chemical.cas ?? (target.chemical.name ?? "").lowercased()
-            let transfers = try await all(.transfers, Transfer.init).filter {
-                ($0.chemical.catalogCAS ?? $0.chemical.cas ?? ($0.chemical.name ?? "").lowercased()) == key
-            }
-            let graph = CustodyGraph.build(consignments: consignments.filter {
-                ($0.chemical.catalogCAS ?? $0.chemical.cas ?? ($0.chemical.name ?? "").lowercased()) == key
-            }, transfers: transfers, entityOf: { entities[$0] })
+            let key = MassBalance.chemicalKey(target.chemical)
+            let transfers = try await all(.transfers, Transfer.init).filter { MassBalance.chemicalKey($0.chemical) == key }
+            let reports = try await all(.usageReports, UsageReport.init).filter { MassBalance.chemicalKey($0.chemical) == key }
+            let graph = CustodyGraph.build(consignments: consignments.filter { MassBalance.chemicalKey($0.chemical) == key },
+                                           transfers: transfers, usageReports: reports, entityOf: { entities[$0] })
             let trace = graph.trace(consignment)
             let transferIDs = Set(trace?.steps.map(\.transferID) ?? [])
             let legs = try await all(.legs, Leg.init).filter { $0.consignmentID == consignment || $0.transferID.map(transferIDs.contains) == true }
