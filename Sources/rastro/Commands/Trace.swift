@@ -58,7 +58,10 @@ struct Trace: AsyncParsableCommand {
             let trace = graph.trace(consignment)
             let transferIDs = Set(trace?.steps.map(\.transferID) ?? [])
             let legs = try await all(.legs, Leg.init).filter { $0.consignmentID == consignment || $0.transferID.map(transferIDs.contains) == true }
-            return (trace, try await store.entityNames(), legs)
+            // Entity names come from whichever record named them first, which another
+            // organization may not be allowed to see: it gets entity ids only.
+            let names = viewer == settings.viewer ? try await store.entityNames() : [:]
+            return (trace, names, legs)
         }
         guard let trace else {
             throw Failure(code: Failure.rejectedInput, message: "no consignment \(consignment) that you may see")
