@@ -32,6 +32,11 @@ import Testing
         let stdout = try RastroProcess.run(["findings"], directory: folder)
         #expect(stdout.status == 0 && (try? JSONSerialization.jsonObject(with: Data(stdout.stdout.utf8))) != nil)
         #expect(try RastroProcess.run(["findings", "--format", "xml"], directory: folder).status == 2)
+        let areas = try RastroProcess.run(["findings", "--format", "geojson"], directory: folder)
+        let map = try #require(try JSONSerialization.jsonObject(with: Data(areas.stdout.utf8)) as? [String: Any])
+        let features = try #require(map["features"] as? [[String: Any]])
+        #expect(map["type"] as? String == "FeatureCollection")
+        #expect(features.count == (object["areas"] as? [Any])?.count)
 
         // alerts: newest first, each with reasons.
         let alerts = try RastroProcess.run(["alerts", "--json", "--limit", "5"], directory: folder)

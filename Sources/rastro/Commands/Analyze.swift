@@ -148,38 +148,52 @@ struct FindingsCommand: AsyncParsableCommand {
         commandName: "findings",
         abstract: "Write the last analysis's findings (contract v1).",
         discussion: """
-            Exactly the findings JSON of the data contract: every consignment with its risk and \
-            flags, every resolved entity with all its mentions, and the ranked areas.
+            `--format json` (the default) writes exactly the findings JSON of the data contract: \
+            every consignment with its risk and flags, every resolved entity with all its \
+            mentions, and the ranked areas. `--format geojson` writes the areas as a GeoJSON \
+            FeatureCollection of points (rank, score, radius and evidence as properties), for a map.
 
             Examples:
               rastro findings --format json > findings.json
               rastro findings --out findings.json
+              rastro findings --format geojson --out areas.geojson
             """)
 
     @OptionGroup var store: DatabaseOptions
 
-    @Option(help: "Output format (json).")
+    @Option(help: "Output format: json (the contract's findings) or geojson (the areas).")
     var format = "json"
 
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var out: String?
 
     func validate() throws {
-        guard format == "json" else { throw ValidationError("--format: only json is supported") }
+        guard format == "json" || format == "geojson" else { throw ValidationError("--format: json or geojson") }
     }
 
     func run() async throws {
         guard let run = try await store.withStore({ try await $0.latestAnalysis() }) else {
             throw Failure(code: Failure.usage, message: "no analysis has run yet: run `rastro analyze` first")
         }
+        var text = run.findings
+        if format == "geojson" {
+            let findings = try JSONDecoder().decode(Findings.self, from: Data(run.findings.utf8))
+            let features: [[String: Any]] = findings.areas.enumerated().map { rank, area in
+                ["type": "Feature", "geometry": ["type": "Point", "coordinates": [area.lon, area.lat]],
+                 "properties": ["rank": rank + 1, "score": area.score ?? 0, "radius_km": area.radiusKm ?? 0,
+                                "evidence": area.evidence.map { "\($0.kind):\($0.id)" }] as [String: Any]]
+            }
+            let data = try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features], options: [.sortedKeys])
+            text = String(decoding: data, as: UTF8.self)
+        }
         if let out {
             do {
-                try Data(run.findings.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
             } catch {
                 throw Failure(code: Failure.usage, message: "\(out): cannot write the findings (\(error.localizedDescription))")
             }
         } else {
-            FileHandle.standardOutput.write(Data((run.findings + "\n").utf8))
+            FileHandle.standardOutput.write(Data((text + "\n").utf8))
         }
     }
 }
