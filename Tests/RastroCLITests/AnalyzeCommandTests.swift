@@ -29,6 +29,9 @@ import Testing
         let evaluation = try RastroProcess.run(["evaluate", "--truth", "world/truth.json", "--findings", "findings.json", "--json"],
                                                directory: folder)
         #expect(evaluation.status == 0, "\(evaluation.stderr)")
+        // Without --findings, evaluate scores the store's last analysis: the same figures.
+        let fromStore = try RastroProcess.run(["evaluate", "--truth", "world/truth.json", "--json"], directory: folder)
+        #expect(fromStore.status == 0 && fromStore.stdout == evaluation.stdout, "\(fromStore.stderr)")
         let stdout = try RastroProcess.run(["findings"], directory: folder)
         #expect(stdout.status == 0 && (try? JSONSerialization.jsonObject(with: Data(stdout.stdout.utf8))) != nil)
         #expect(try RastroProcess.run(["findings", "--format", "xml"], directory: folder).status == 2)

@@ -73,7 +73,7 @@ import Testing
     @Test func usageErrorsExitTwo() throws {
         let folder = try folder()
         let noFindings = try RastroProcess.run(["evaluate", "--truth", "truth.json"], directory: folder)
-        #expect(noFindings.status == 2 && noFindings.stderr.contains("--findings FILE"))
+        #expect(noFindings.status == 2 && noFindings.stderr.contains("--findings FILE"), "\(noFindings.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/rastro.db"))
         let missing = try RastroProcess.run(["evaluate", "--truth", "truth.json", "--findings", "none.json"], directory: folder)
         #expect(missing.status == 2 && missing.stderr.contains("none.json: no such file"))

@@ -1,7 +1,10 @@
 import ArgumentParser
+import RastroStore
+import RastroModel
+import Foundation
 import RastroSim
 
-struct Evaluate: ParsableCommand {
+struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score findings against a simulated world's truth.",
         discussion: """
@@ -21,33 +24,47 @@ struct Evaluate: ParsableCommand {
               hit@k        share of labs within 2 km of a top-k area; k = 1 5 10 L 2L
               precision@L  share of the top L areas (L = labs) finding a distinct lab
 
-            Without --findings there is nothing to score yet: findings will come from \
-            `rastro analyze`, which is not built.
+            Without --findings it scores the findings of the store's last `rastro analyze`.
 
-            Example:
+            Examples:
               rastro evaluate --truth world/truth.json --findings findings.json
+              rastro analyze && rastro evaluate --truth world/truth.json
             """)
 
     @Option(help: ArgumentHelp("The world's truth, as written by rastro simulate.", valueName: "file"))
     var truth: String
 
-    @Option(help: ArgumentHelp("The findings to score (contract v1 findings JSON).", valueName: "file"))
+    @Option(help: ArgumentHelp("The findings to score (contract v1 findings JSON; default: the store's last analysis).", valueName: "file"))
     var findings: String?
+
+    @OptionGroup var store: DatabaseOptions
 
     @Flag(help: "Print JSON instead of a report.")
     var json = false
 
-    func run() throws {
-        guard let findingsPath = findings else {
-            throw Failure(code: Failure.usage, message: """
-                no findings to score: the store holds none yet (rastro analyze is not built); \
-                pass --findings FILE, a findings JSON file (contract v1)
+    func run() async throws {
+        var stored: Findings?
+        if findings == nil {
+            let noAnalysis = Failure(code: Failure.usage, message: """
+                no findings to score: the store holds no analysis; run `rastro analyze`, \
+                or pass --findings FILE, a findings JSON file (contract v1)
                 """)
+            // Never create an empty SQLite file just to find it has no analysis.
+            if case .sqlite(let path) = try store.url(), !FileManager.default.fileExists(atPath: path) { throw noAnalysis }
+            let run: AnalysisRun?
+            do {
+                run = try await store.withStore { try await $0.latestAnalysis() }
+            } catch let error as StoreError where error.code == .notInitialized {
+                throw noAnalysis
+            }
+            guard let run else { throw noAnalysis }
+            stored = try JSONDecoder().decode(Findings.self, from: Data(run.findings.utf8))
         }
         let evaluation: Evaluation
         do throws(Evaluator.InputError) {
             let truth = try Evaluator.readTruth(at: self.truth)
-            let findings = try Evaluator.readFindings(at: findingsPath)
+            let findings: Findings
+            if let stored { findings = stored } else { findings = try Evaluator.readFindings(at: self.findings ?? "") }
             evaluation = Evaluator.evaluate(findings: findings, truth: truth)
         } catch {
             throw Failure(code: error.code == .unreadable ? Failure.usage : Failure.rejectedInput, message: error.description)
