@@ -88,7 +88,7 @@ public struct Analyzer: Sendable {
         let routes = RouteAnalysis.analyze(legs: data.legs, tracks: data.tracks, facilities: Self.distinct(facilities), options: routeOptions)
         lap("routes")
         progress("risk")
-        var rules = Rules(config: config, data: data, entities: entities, traces: traces, balance: balance, routes: routes)
+        let rules = Rules(config: config, data: data, entities: entities, traces: traces, balance: balance, routes: routes)
         let consignments = rules.consignments()
         let scoredEntities = rules.entities(consignments)
         lap("risk")

@@ -123,14 +123,14 @@ public enum MassBalance {
             return books.count - 1
         }
         for report in usageReports {
-            guard let start = balanceDay(report.periodStart), let end = balanceDay(report.periodEnd), end >= start else { continue }
+            guard let start = Clock.day(report.periodStart), let end = Clock.day(report.periodEnd), end >= start else { continue }
             let party = entity(.usageReports, report.reportID, .reporter)
             licensed.insert(party)
             let book = index(party, chemicalKey(report.chemical))
             books[book].periods.append(Period(start: start, end: end, report: report))
         }
         func record(_ party: String, _ chemical: String, _ date: String, _ kg: Double, incoming: Bool, _ ref: Findings.EvidenceRef) {
-            guard licensed.contains(party), let day = balanceDay(date), kg.isFinite else { return }
+            guard licensed.contains(party), let day = Clock.day(date), kg.isFinite else { return }
             let book = index(party, chemical)
             books[book].movements.append(Movement(day: day, kg: kg, incoming: incoming, ref: ref))
         }
@@ -265,27 +265,6 @@ public enum MassBalance {
         }
         return low < movements.count && movements[low].day < before
     }
-}
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date, or nil when the text is not one.
-private func balanceDay(_ text: String) -> Int? {
-    var parts = (0, 0, 0)
-    var position = 0
-    for byte in text.utf8 {
-        switch position {
-        case 4, 7:
-            guard byte == 0x2D else { return nil }
-        case 0..<10:
-            guard byte >= 0x30, byte <= 0x39 else { return nil }
-            let digit = Int(byte - 0x30)
-            if position < 4 { parts.0 = parts.0 * 10 + digit } else if position < 7 { parts.1 = parts.1 * 10 + digit } else { parts.2 = parts.2 * 10 + digit }
-        default:
-            return nil
-        }
-        position += 1
-    }
-    guard position == 10, (1...12).contains(parts.1), (1...31).contains(parts.2) else { return nil }
-    return Timestamp.daysFromCivil(year: parts.0, month: parts.1, day: parts.2)
 }
 
 /// The first and last day of the calendar quarter of a day.

@@ -137,7 +137,7 @@ public struct CustodyGraph: Sendable {
         var events: [(day: Int, order: UInt8, id: String, index: Int32)] = []
         events.reserveCapacity(consignments.count + transfers.count)
         for consignment in consignments where graph.lotIndex[consignment.consignmentID] == nil {
-            guard let day = custodyDay(consignment.arrivalDate) else { continue }
+            guard let day = Clock.day(consignment.arrivalDate) else { continue }
             let lot = Lot(consignmentID: consignment.consignmentID,
                           importer: entity(.consignments, consignment.consignmentID, .importer),
                           chemical: chemical(consignment.chemical), arrivalDate: consignment.arrivalDate,
@@ -156,7 +156,7 @@ public struct CustodyGraph: Sendable {
             senders.append((from, to, chem))
             sellers.insert(pair(from, chem))
             graph.transferInfo.append(TransferInfo(id: transfer.transferID, date: transfer.date, kg: transfer.quantityKg))
-            guard let day = custodyDay(transfer.date) else { continue }
+            guard let day = Clock.day(transfer.date) else { continue }
             events.append((day, 1, transfer.transferID, Int32(index)))
         }
         var answering = sellers
@@ -287,23 +287,3 @@ public struct CustodyGraph: Sendable {
     }
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date, or nil when the text is not one.
-private func custodyDay(_ text: String) -> Int? {
-    var parts = (0, 0, 0)
-    var position = 0
-    for byte in text.utf8 {
-        switch position {
-        case 4, 7:
-            guard byte == 0x2D else { return nil }
-        case 0..<10:
-            guard byte >= 0x30, byte <= 0x39 else { return nil }
-            let digit = Int(byte - 0x30)
-            if position < 4 { parts.0 = parts.0 * 10 + digit } else if position < 7 { parts.1 = parts.1 * 10 + digit } else { parts.2 = parts.2 * 10 + digit }
-        default:
-            return nil
-        }
-        position += 1
-    }
-    guard position == 10, (1...12).contains(parts.1), (1...31).contains(parts.2) else { return nil }
-    return Timestamp.daysFromCivil(year: parts.0, month: parts.1, day: parts.2)
-}

@@ -61,26 +61,26 @@ public struct AnalysisData: Sendable {
     }
 }
 
-/// Dates and times as days and seconds.
+/// Dates as days.
 enum Clock {
-    /// Days since 1970-01-01 of a `YYYY-MM-DD` date (or the date part of a timestamp).
+    /// Days since 1970-01-01 of a `YYYY-MM-DD` date, or nil when the text is not one.
     static func day(_ text: String) -> Int? {
-        let bytes = Array(text.utf8.prefix(10))
-        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                guard bytes[index] >= 0x30, bytes[index] <= 0x39 else { return nil }
-                value = value * 10 + Int(bytes[index] - 0x30)
+        var parts = (0, 0, 0)
+        var position = 0
+        for byte in text.utf8 {
+            switch position {
+            case 4, 7:
+                guard byte == 0x2D else { return nil }
+            case 0..<10:
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                let digit = Int(byte - 0x30)
+                if position < 4 { parts.0 = parts.0 * 10 + digit } else if position < 7 { parts.1 = parts.1 * 10 + digit } else { parts.2 = parts.2 * 10 + digit }
+            default:
+                return nil
             }
-            return value
+            position += 1
         }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
-        return Timestamp.daysFromCivil(year: year, month: month, day: day)
-    }
-
-    static func epoch(_ text: String) -> Int64? {
-        guard case .success(let parsed) = Timestamp.parseTimestamp(text) else { return nil }
-        return Int64(parsed.epochSeconds.rounded(.down))
+        guard position == 10, (1...12).contains(parts.1), (1...31).contains(parts.2) else { return nil }
+        return Timestamp.daysFromCivil(year: parts.0, month: parts.1, day: parts.2)
     }
 }

@@ -116,8 +116,6 @@ struct Rules {
         for row in balance { balanceOf[row.entityID + "\u{0}" + row.chemical, default: []].append(row) }
     }
 
-    static func chemicalKey(_ declaration: ChemicalDeclaration) -> String { MassBalance.chemicalKey(declaration) }
-
     static let residentialMarkers = ["fracc", "fraccionamiento", "infonavit", "privada", "depto", "departamento", "casa ", "unidad habitacional",
                                      "residencial", "condominio", "int. ", "interior "]
 
@@ -133,7 +131,7 @@ struct Rules {
         for consignment in data.consignments {
             let importer = entities.entity(Mention(kind: .consignments, id: consignment.consignmentID, role: .importer))
             importerOf[consignment.consignmentID] = importer
-            history[importer + "\u{0}" + Self.chemicalKey(consignment.chemical), default: []].append(consignment)
+            history[importer + "\u{0}" + MassBalance.chemicalKey(consignment.chemical), default: []].append(consignment)
         }
         return data.consignments.map { consignment in
             var score = Scorer(config: config)
@@ -186,7 +184,7 @@ struct Rules {
                consignment.exporterCountry.map({ !origin.hasPrefix($0) }) ?? true {
                 score.fire("transshipment", "loaded at \(origin), a transshipment hub, not in the exporter's country", me)
             }
-            let key = importer + "\u{0}" + Self.chemicalKey(consignment.chemical)
+            let key = importer + "\u{0}" + MassBalance.chemicalKey(consignment.chemical)
             let mine = history[key] ?? []
             let near = mine.filter { other in
                 guard let otherDay = Clock.day(other.arrivalDate) else { return false }
@@ -224,7 +222,7 @@ struct Rules {
                 score.fire("associated_with_incident_party", strength: 0.5, "a direct buyer shares a \(first.kind) with a party named in an incident",
                            (namedInIncident[first.other] ?? []).map { .init(kind: Kind.incidents.rawValue, id: $0) })
             }
-            let chemicalKey = Self.chemicalKey(consignment.chemical)
+            let chemicalKey = MassBalance.chemicalKey(consignment.chemical)
             var gapRows: [BalanceRow] = [], missing: [BalanceRow] = []
             for holder in [importer] + direct.sorted() {
                 for row in balanceOf[holder + "\u{0}" + chemicalKey] ?? [] where (Clock.day(row.periodEnd) ?? 0) >= day {
