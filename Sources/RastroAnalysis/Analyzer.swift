@@ -84,7 +84,7 @@ public struct Analyzer: Sendable {
         lap("balance")
         progress("routes")
         var facilities: [Coordinate] = data.organizations.compactMap { Coordinate(lat: $0.lat, lon: $0.lon) }
-        facilities += data.legs.compactMap(\.origin)
+        facilities += data.legs.compactMap(\.origin) + data.legs.compactMap(\.destination)
         let routes = RouteAnalysis.analyze(legs: data.legs, tracks: data.tracks, facilities: Self.distinct(facilities), options: routeOptions)
         lap("routes")
         progress("risk")

@@ -8,6 +8,8 @@ public struct TrackPointRow: Sendable, Hashable {
     public var lat: Double
     public var lon: Double
     public var source: String?
+    /// The speed the device reported, when it did.
+    public var speedKmh: Double? = nil
 }
 
 /// A stored analysis run.
@@ -43,13 +45,13 @@ extension Store {
         var after = ""
         while true {
             let rows = try await connection.query("""
-                SELECT record_id, vehicle_id, recorded_at, lat, lon, source FROM track_points
+                SELECT record_id, vehicle_id, recorded_at, lat, lon, source, speed_kmh FROM track_points
                 WHERE is_current = 1 AND record_id > ? AND \(predicate) ORDER BY record_id LIMIT \(max(1, pageSize))
                 """, [.text(after)] + binds)
             guard let last = rows.last else { return }
             try body(rows.map { row in
                 TrackPointRow(vehicleID: row.values[1].text ?? "", recordedAt: row.values[2].text ?? "", lat: row.values[3].double ?? 0,
-                              lon: row.values[4].double ?? 0, source: row.values[5].text)
+                              lon: row.values[4].double ?? 0, source: row.values[5].text, speedKmh: row.values[6].double)
             })
             guard rows.count == pageSize else { return }
             after = last.values[0].text ?? ""

@@ -24,7 +24,13 @@ enum Areas {
         var weight: Double
         var kind: String
         var evidence: Findings.EvidenceRef
+        /// Days since 1970, when known.
+        var day: Int? = nil
     }
+
+    /// Evidence this close to a lab already dismantled (an `illicit_lab` incident), from before the
+    /// raid, is explained by that lab: it is known, not a lead.
+    static let knownLabKm = 1.0
 
     static let cellKm = 1.2
     static let separationKm = 4.0
@@ -35,11 +41,23 @@ enum Areas {
         let riskOfLegConsignment = Dictionary(consignments.map { ($0.id, $0.risk) }, uniquingKeysWith: max)
         var consignmentOfLeg: [String: String] = [:]
         for leg in data.legs { if let consignment = leg.consignmentID { consignmentOfLeg[leg.legID] = consignment } }
-        // Stops off the route: where a load may have been left.
-        for evidence in routes where evidence.kind == .dwell || evidence.kind == .offCorridor {
+        // Stops off the route: where a load may have been left. A stop other vehicles also made,
+        // away from every known site and at the cost of a detour, says far more than one alone.
+        var recurringStops = Set<String>()
+        for found in rules.recurringOfLeg.values {
+            recurringStops.insert(found.stop.legID + "@" + String(found.stop.start))
+        }
+        for evidence in routes where evidence.kind == .dwell || evidence.kind == .stop || evidence.kind == .offCorridor {
             let boost = consignmentOfLeg[evidence.legID].flatMap { riskOfLegConsignment[$0] } ?? 0
-            points.append(Point(lat: evidence.lat, lon: evidence.lon, weight: (evidence.kind == .dwell ? 1.0 : 0.5) * (1 + boost),
-                                kind: evidence.kind.rawValue, evidence: .init(kind: Kind.legs.rawValue, id: evidence.legID)))
+            let recurring = recurringStops.contains(evidence.legID + "@" + String(evidence.start))
+            let base: Double
+            switch evidence.kind {
+            case .dwell, .stop: base = recurring ? 2.0 : 0.02
+            default: base = 0.01
+            }
+            points.append(Point(lat: evidence.lat, lon: evidence.lon, weight: base * (1 + boost),
+                                kind: recurring ? "recurring_stop" : evidence.kind.rawValue, evidence: .init(kind: Kind.legs.rawValue, id: evidence.legID),
+                                day: Int(evidence.start / 86_400)))
         }
         // Field and aerial reports.
         for observation in data.observations {
@@ -50,8 +68,9 @@ enum Areas {
             case "vehicle": base = 0.6
             default: base = 0.3
             }
-            points.append(Point(lat: observation.position.lat, lon: observation.position.lon, weight: base * (observation.confidence ?? 0.5),
-                                kind: "observation", evidence: .init(kind: Kind.observations.rawValue, id: observation.observationID)))
+            points.append(Point(lat: observation.position.lat, lon: observation.position.lon, weight: 2 * base * (observation.confidence ?? 0.5),
+                                kind: "observation", evidence: .init(kind: Kind.observations.rawValue, id: observation.observationID),
+                                day: Clock.day(String(observation.observedAt.prefix(10)))))
         }
         // Seizures and stopped shipments say where diverted chemicals travelled.
         for incident in data.incidents {
@@ -67,6 +86,17 @@ enum Areas {
                 guard let lat = organization.lat, let lon = organization.lon else { continue }
                 points.append(Point(lat: lat, lon: lon, weight: risk, kind: "risky_party",
                                     evidence: .init(kind: Kind.organizations.rawValue, id: organization.orgID)))
+            }
+        }
+        let raids = data.incidents.compactMap { incident -> (Coordinate, Int)? in
+            guard incident.kind == "illicit_lab", let position = incident.position, let day = Clock.day(String(incident.date.prefix(10))) else { return nil }
+            return (position, day)
+        }
+        if !raids.isEmpty {
+            points.removeAll { point in
+                guard let day = point.day else { return false }
+                let here = Coordinate(lat: point.lat, lon: point.lon)
+                return raids.contains { day <= $0.1 && Geo.distanceKm(here, $0.0) <= knownLabKm }
             }
         }
         return rank(points)
@@ -85,6 +115,9 @@ enum Areas {
         return (Int(rx), Int(rz))
     }
 
+    /// The kinds of evidence that point at a place by themselves (not ordinary stops).
+    static let telling: Set<String> = ["recurring_stop", "observation", "incident", "risky_party"]
+
     static func rank(_ points: [Point]) -> [Area] {
         struct Key: Hashable { var q: Int; var r: Int }
         var cells: [Key: [Int]] = [:]
@@ -102,8 +135,8 @@ enum Areas {
                 score += 0.5 * near.reduce(0) { $0 + points[$1].weight }
                 counted += near
             }
-            // Several kinds of evidence in one place say more than many of one kind.
-            let kinds = Set(counted.map { points[$0].kind }).count
+            // Several kinds of telling evidence in one place say more than many of one kind.
+            let kinds = max(1, Set(counted.map { points[$0].kind }).intersection(telling).count)
             scored.append((key, score * (1 + 0.25 * Double(kinds - 1)), counted))
         }
         scored.sort { ($0.score, $1.key.q, $1.key.r) > ($1.score, $0.key.q, $0.key.r) }

@@ -52,7 +52,8 @@ public struct AnalysisData: Sendable {
             for row in page {
                 guard case .success(let time) = Timestamp.parseTimestamp(row.recordedAt) else { continue }
                 tracks[row.vehicleID, default: Track(vehicleID: row.vehicleID)]
-                    .append(time: Int64(time.epochSeconds.rounded(.down)), lat: row.lat, lon: row.lon, source: Track.Source(row.source))
+                    .append(time: Int64(time.epochSeconds.rounded(.down)), lat: row.lat, lon: row.lon, source: Track.Source(row.source),
+                            speedKmh: row.speedKmh)
             }
         }
         for key in Array(tracks.keys) { tracks[key]!.sort() }

@@ -32,13 +32,18 @@ public struct Track: Sendable, Hashable {
     public var lats: [Double]
     public var lons: [Double]
     public var sources: [Source]
+    /// The reported speed in km/h; −1 where the position came without one (or with a negative or
+    /// non-finite one).
+    public var speeds: [Float]
 
-    public init(vehicleID: String, times: [Int64] = [], lats: [Double] = [], lons: [Double] = [], sources: [Source] = []) {
+    public init(vehicleID: String, times: [Int64] = [], lats: [Double] = [], lons: [Double] = [], sources: [Source] = [],
+                speeds: [Float]? = nil) {
         self.vehicleID = vehicleID
         self.times = times
         self.lats = lats
         self.lons = lons
         self.sources = sources
+        self.speeds = speeds ?? Array(repeating: -1, count: times.count)
     }
 
     public var count: Int { times.count }
@@ -65,11 +70,18 @@ public struct Track: Sendable, Hashable {
     }
 
     /// Adds a position; call `sort()` afterwards if they did not come in time order.
-    public mutating func append(time: Int64, lat: Double, lon: Double, source: Source) {
+    public mutating func append(time: Int64, lat: Double, lon: Double, source: Source, speedKmh: Double? = nil) {
         times.append(time)
         lats.append(lat)
         lons.append(lon)
         sources.append(source)
+        speeds.append(speedKmh.flatMap { $0.isFinite && $0 >= 0 ? Float(min($0, 1e6)) : nil } ?? -1)
+    }
+
+    /// True when the position reported a speed of at most `kmh`.
+    public func reportsStationary(_ index: Int, atMost kmh: Double) -> Bool {
+        let speed = speeds[index]
+        return speed >= 0 && Double(speed) <= kmh
     }
 
     /// Puts the positions in time order (stable).
@@ -80,5 +92,6 @@ public struct Track: Sendable, Hashable {
         lats = order.map { lats[$0] }
         lons = order.map { lons[$0] }
         sources = order.map { sources[$0] }
+        speeds = order.map { speeds[$0] }
     }
 }

@@ -22,14 +22,31 @@ struct Rules {
     var routesOfLeg: [String: [RouteEvidence]] = [:]
     var traceOf: [String: CustodyTrace] = [:]
     var balanceOf: [String: [BalanceRow]] = [:]
-    var dwellCells: [Int64: [RouteEvidence]] = [:]
+    var stopCells: [Int64: [RouteEvidence]] = [:]
     var observationCells: [Int64: [Observation]] = [:]
+    /// Each leg's most recurring stop: a stop (dwell or reported stationary) away from known sites
+    /// where other vehicles also stopped.
+    var recurringOfLeg: [String: RecurringStop] = [:]
+    /// Each entity's outgoing trips (the legs of transfers it sent), by departure day.
+    var tripsFrom: [String: [(day: Int, legID: String)]] = [:]
+    /// Declared consumption by parties registered as resellers (distributors, brokers), by entity and
+    /// chemical: a reseller passes on what it receives, so consumption it declares is unexplained loss.
+    var resellerClaims: [String: [(start: Int, end: Int, reportID: String, kg: Double)]] = [:]
     /// Days since 1970 of the newest consignment or transfer: the data's "now".
     var dataEnd = 0
-    /// Other trips' stops (legs) and field reports (observations) within this distance of a stop make it recurring.
-    static let recurrenceKm = 1.5
-    /// A dwell closer than this to the straight origin–destination line is a rest on the way.
-    static let offRouteKm = 2.0
+    /// Business types (as organizations declare them) of parties that resell rather than use.
+    static let resellerTypes: Set<String> = ["distributor", "broker", "distribuidor", "distribuidora", "wholesaler", "trader"]
+
+    /// A stop that other vehicles' stops or field reports share.
+    struct RecurringStop {
+        var stop: RouteEvidence
+        /// One leg per other vehicle that stopped within `RiskConfig.recurrenceKm`.
+        var otherLegs: [String]
+        /// Observations within `RiskConfig.recurrenceKm`.
+        var reports: [String]
+
+        var weight: Int { otherLegs.count * 2 + reports.count }
+    }
 
     /// A 1 km grid cell key.
     static func cell(_ lat: Double, _ lon: Double) -> Int64 {
@@ -37,38 +54,43 @@ struct Rules {
         return y << 32 | (x & 0xFFFF_FFFF)
     }
 
-    func nearbyCells(_ lat: Double, _ lon: Double) -> [Int64] {
+    /// The cells around a point that can hold anything within 1 km of it.
+    static func nearbyCells(_ lat: Double, _ lon: Double) -> [Int64] {
         let y = Int64((lat * 111.32).rounded(.down)), x = Int64((lon * 111.32 * cos(lat * .pi / 180)).rounded(.down))
         var out: [Int64] = []
-        for dy in -2...2 { for dx in -2...2 { out.append((y + Int64(dy)) << 32 | ((x + Int64(dx)) & 0xFFFF_FFFF)) } }
+        for dy in -1...1 { for dx in -2...2 { out.append((y + Int64(dy)) << 32 | ((x + Int64(dx)) & 0xFFFF_FFFF)) } }
         return out
     }
 
-    func stopsNear(_ stop: RouteEvidence) -> [String] {
+    /// A stop that cost a detour: going origin → stop → destination is longer than the straight
+    /// origin → destination by at least max(`detourMinimumKm`, `detourFraction` × its length). A
+    /// stop on the way (a rest, a meal, traffic) is not one, and many trips stop at much the same
+    /// points of a busy road; a leg without both ends counts every stop.
+    static func isDetour(_ stop: RouteEvidence, _ leg: Leg?, _ config: RiskConfig) -> Bool {
+        guard let leg, let origin = leg.origin, let destination = leg.destination else { return true }
+        let here = Coordinate(lat: stop.lat, lon: stop.lon), direct = Geo.distanceKm(origin, destination)
+        let extra = Geo.distanceKm(origin, here) + Geo.distanceKm(here, destination) - direct
+        return extra >= max(config.detourMinimumKm, config.detourFraction * direct)
+    }
+
+    /// Other vehicles' stops within `recurrenceKm` of this one: one leg per vehicle (a truck that
+    /// parks in the same yard every day is one stop), and the field reports made there.
+    func recurrence(of stop: RouteEvidence) -> RecurringStop {
         let here = Coordinate(lat: stop.lat, lon: stop.lon)
-        // One leg per other vehicle: a truck that parks in the same yard every day is one stop.
+        let radius = config.recurrenceKm
         var legOfVehicle: [String: String] = [:]
-        for key in nearbyCells(stop.lat, stop.lon) {
-            for other in dwellCells[key] ?? [] where other.vehicleID != stop.vehicleID
-                && Geo.distanceKm(here, Coordinate(lat: other.lat, lon: other.lon)) <= Self.recurrenceKm {
+        var reports: [String] = []
+        for key in Self.nearbyCells(stop.lat, stop.lon) {
+            for other in stopCells[key] ?? [] where other.vehicleID != stop.vehicleID
+                && Geo.distanceKm(here, Coordinate(lat: other.lat, lon: other.lon)) <= radius {
                 legOfVehicle[other.vehicleID] = min(legOfVehicle[other.vehicleID] ?? other.legID, other.legID)
             }
-        }
-        return legOfVehicle.values.sorted()
-    }
-
-    func reportsNear(_ stop: RouteEvidence) -> [String] {
-        let here = Coordinate(lat: stop.lat, lon: stop.lon)
-        var found: [String] = []
-        for key in nearbyCells(stop.lat, stop.lon) {
-            for observation in observationCells[key] ?? [] where Geo.distanceKm(here, observation.position) <= Self.recurrenceKm {
-                found.append(observation.observationID)
+            for observation in observationCells[key] ?? [] where Geo.distanceKm(here, observation.position) <= radius {
+                reports.append(observation.observationID)
             }
         }
-        return found.sorted()
+        return RecurringStop(stop: stop, otherLegs: legOfVehicle.values.sorted(), reports: reports.sorted())
     }
-
-    func recurrence(_ stop: RouteEvidence) -> (Int, Int) { (stopsNear(stop).count, reportsNear(stop).count) }
 
     init(config: RiskConfig, data: AnalysisData, entities: EntityIndex, traces: [CustodyTrace], balance: [BalanceRow], routes: [RouteEvidence]) {
         self.config = config
@@ -100,17 +122,32 @@ struct Rules {
         var legByID: [String: Leg] = [:]
         for leg in data.legs { legByID[leg.legID] = leg }
         for evidence in routes {
-            // A dwell on the way is a rest; only dwells off the straight corridor count as stops.
-            if evidence.kind == .dwell {
-                guard let leg = legByID[evidence.legID], let origin = leg.origin, let destination = leg.destination,
-                      Geo.distanceToSegmentKm(Coordinate(lat: evidence.lat, lon: evidence.lon), origin, destination) >= Self.offRouteKm else { continue }
-                dwellCells[Self.cell(evidence.lat, evidence.lon), default: []].append(evidence)
+            if evidence.kind == .dwell || evidence.kind == .stop, Self.isDetour(evidence, legByID[evidence.legID], config) {
+                stopCells[Self.cell(evidence.lat, evidence.lon), default: []].append(evidence)
             }
             routesOfLeg[evidence.legID, default: []].append(evidence)
         }
         for observation in data.observations {
             observationCells[Self.cell(observation.position.lat, observation.position.lon), default: []].append(observation)
         }
+        for evidence in routes where (evidence.kind == .dwell || evidence.kind == .stop) && Self.isDetour(evidence, legByID[evidence.legID], config) {
+            let found = recurrence(of: evidence)
+            guard found.otherLegs.count >= config.recurrenceVehicles else { continue }
+            if recurringOfLeg[evidence.legID].map({ found.weight > $0.weight }) ?? true { recurringOfLeg[evidence.legID] = found }
+        }
+        for report in data.usageReports {
+            guard let consumed = report.consumedKg, consumed > 0, let start = Clock.day(report.periodStart), let end = Clock.day(report.periodEnd) else { continue }
+            let reporter = entities.entity(Mention(kind: .usageReports, id: report.reportID, role: .reporter))
+            let types = Set((organizationsOf[reporter] ?? []).compactMap { $0.businessType?.lowercased() })
+            guard !types.isEmpty, types.isSubset(of: Self.resellerTypes) else { continue }
+            resellerClaims[reporter + "\u{0}" + MassBalance.chemicalKey(report.chemical), default: []].append((start, end, report.reportID, consumed))
+        }
+        for transfer in data.transfers {
+            guard let day = Clock.day(transfer.date), let legs = legsOfTransfer[transfer.transferID] else { continue }
+            let sender = entities.entity(Mention(kind: .transfers, id: transfer.transferID, role: .from))
+            for leg in legs { tripsFrom[sender, default: []].append((day, leg)) }
+        }
+        for key in Array(tripsFrom.keys) { tripsFrom[key]!.sort { ($0.day, $0.legID) < ($1.day, $1.legID) } }
         dataEnd = (data.consignments.compactMap { Clock.day($0.arrivalDate) } + data.transfers.compactMap { Clock.day($0.date) }).max() ?? 0
         for trace in traces { traceOf[trace.consignmentID] = trace }
         for row in balance { balanceOf[row.entityID + "\u{0}" + row.chemical, default: []].append(row) }
@@ -122,6 +159,46 @@ struct Rules {
     static func looksResidential(_ address: String) -> Bool {
         let folded = address.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         return residentialMarkers.contains { folded.contains($0) }
+    }
+
+    /// Finds a declared name in the catalog: as written, else the part before a parenthesis, else
+    /// the part inside it ("4-piperidona (piperidin-4-ona)").
+    static func catalogChemical(named name: String, _ catalog: ChemicalCatalog) -> Chemical? {
+        if let found = catalog.chemical(named: name) { return found }
+        guard let open = name.firstIndex(of: "(") else { return nil }
+        let before = String(name[..<open]).trimmingCharacters(in: .whitespaces)
+        if !before.isEmpty, let found = catalog.chemical(named: before) { return found }
+        let inside = name[name.index(after: open)...].prefix { $0 != ")" }
+        return inside.isEmpty ? nil : catalog.chemical(named: String(inside))
+    }
+
+    /// A declaration that disagrees with itself: CAS number and name naming different chemicals
+    /// (one of them listed), or an HS code that is not the listed chemical's, or the HS subheading of
+    /// a Table I chemical on an unlisted one.
+    static func declarationMismatch(_ consignment: Consignment, catalog: ChemicalCatalog) -> (strength: Double, detail: String)? {
+        let cas = consignment.chemical.cas, name = consignment.chemical.name
+        let byCAS = cas.flatMap { catalog.chemical(cas: $0) }
+        let byName = name.flatMap { catalogChemical(named: $0, catalog) }
+        if let cas, let name, let byCAS, let byName, byCAS.cas != byName.cas {
+            return (1, "CAS \(cas) is \(byCAS.nameEN) but the name says \(byName.nameEN)")
+        }
+        if let cas, let name, let byCAS, byName == nil {
+            return (0.8, "CAS \(cas) is \(byCAS.nameEN) but the name says \u{201C}\(name)\u{201D}")
+        }
+        if let cas, let name, let byName, byCAS == nil, CASNumber(cas) != nil {
+            return (0.8, "the name says \(byName.nameEN) (CAS \(byName.cas)) but the CAS number is \(cas)")
+        }
+        guard let hs = consignment.hsCode, hs.count >= 6 else { return nil }
+        let subheading = String(hs.filter(\.isNumber).prefix(6))
+        func sixDigits(_ code: String) -> String { String(code.filter(\.isNumber).prefix(6)) }
+        if let chemical = byCAS ?? byName {
+            guard !chemical.hsCodes.isEmpty, !chemical.hsCodes.contains(where: { sixDigits($0) == subheading }) else { return nil }
+            return (0.6, "HS code \(hs) is not one of \(chemical.nameEN)'s (\(chemical.hsCodes.joined(separator: ", ")))")
+        }
+        let hidden = catalog.chemicals.filter { $0.table == "I" && $0.hsCodes.contains { sixDigits($0) == subheading } }
+        guard let first = hidden.first else { return nil }
+        return (0.6, "HS code \(hs) is the subheading of \(first.nameEN)\(hidden.count > 1 ? " and \(hidden.count - 1) other Table I chemical(s)" : ""), "
+                + "but the declared chemical (\(name ?? cas ?? "unnamed")) is not in the catalog")
     }
 
     func consignments() -> [Assessment] {
@@ -152,12 +229,8 @@ struct Rules {
                 }
             }
             // Declaration against itself.
-            if let cas = consignment.chemical.cas, let name = consignment.chemical.name,
-               let byCAS = catalog.chemical(cas: cas), let byName = catalog.chemical(named: name), byCAS.cas != byName.cas {
-                score.fire("mislabelling", "CAS \(cas) is \(byCAS.nameEN) but the name says \(byName.nameEN)", me)
-            } else if let hs = consignment.hsCode, let chemical, !chemical.hsCodes.isEmpty,
-                      !chemical.hsCodes.contains(where: { hs.hasPrefix(String($0.prefix(6))) || $0.hasPrefix(String(hs.prefix(6))) }) {
-                score.fire("mislabelling", strength: 0.6, "HS code \(hs) is not one of \(chemical.nameEN)'s (\(chemical.hsCodes.joined(separator: ", ")))", me)
+            if let mismatch = Self.declarationMismatch(consignment, catalog: catalog) {
+                score.fire("mislabelling", strength: mismatch.strength, mismatch.detail, me)
             }
             // The importer.
             let registry = organizationsOf[importer] ?? []
@@ -255,18 +328,53 @@ struct Rules {
                            [.init(kind: Kind.legs.rawValue, id: stop.legID)] + stop.pointIDs.prefix(3).map { .init(kind: Kind.trackPoints.rawValue, id: $0) })
                 newest = max(newest, Timestamp.format(epoch: stop.end))
             }
-            // A stop where other trips also stopped away from any known site, or near field reports.
-            var recurring: (RouteEvidence, Int, Int)?
-            for stop in stops where stop.kind == .dwell {
-                let (others, reports) = recurrence(stop)
-                if others >= 1, recurring.map({ others * 2 + reports > $0.1 * 2 + $0.2 }) ?? true { recurring = (stop, others, reports) }
+            // Every trip that carried part of the lot, at any depth: one that stopped where other
+            // vehicles also stopped, away from every known site.
+            var carrying = Set(legsOfConsignment[id] ?? [])
+            for step in trace?.steps ?? [] where step.quantityKg >= 1 { carrying.formUnion(legsOfTransfer[step.transferID] ?? []) }
+            if let found = carrying.compactMap({ recurringOfLeg[$0] }).max(by: { ($0.weight, $1.stop.legID) < ($1.weight, $0.stop.legID) }) {
+                score.fire("recurring_stop", strength: min(1, (Double(found.otherLegs.count) + 0.5 * Double(found.reports.count)) / 3),
+                           String(format: "a trip carrying the lot stopped at (%.4f, %.4f), where %d other vehicle(s) also stopped away from known sites and %d field report(s) were made",
+                                  found.stop.lat, found.stop.lon, found.otherLegs.count, found.reports.count),
+                           [.init(kind: Kind.legs.rawValue, id: found.stop.legID)] + found.stop.pointIDs.prefix(2).map { .init(kind: Kind.trackPoints.rawValue, id: $0) }
+                            + found.otherLegs.prefix(5).map { .init(kind: Kind.legs.rawValue, id: $0) }
+                            + found.reports.prefix(5).map { .init(kind: Kind.observations.rawValue, id: $0) })
+                newest = max(newest, Timestamp.format(epoch: found.stop.end))
             }
-            if let (stop, others, reports) = recurring {
-                score.fire("recurring_stop", strength: min(1, (Double(others) + 0.5 * Double(reports)) / 3),
-                           String(format: "stopped at (%.4f, %.4f), where %d other trip(s) also stopped away from known sites and %d field report(s) were made",
-                                  stop.lat, stop.lon, others, reports),
-                           [.init(kind: Kind.legs.rawValue, id: stop.legID)] + (stopsNear(stop).prefix(5).map { .init(kind: Kind.legs.rawValue, id: $0) })
-                            + reportsNear(stop).prefix(5).map { .init(kind: Kind.observations.rawValue, id: $0) })
+            // A trip carrying the lot that went dark and arrived late.
+            if let dark = carrying.sorted().first(where: { leg in
+                let found = routesOfLeg[leg] ?? []
+                return found.contains { $0.kind == .trackingGap } && found.contains { $0.kind == .lateArrival }
+            }), let gap = routesOfLeg[dark]?.first(where: { $0.kind == .trackingGap }) {
+                score.fire("dark_and_late", "a trip carrying the lot lost its signal and arrived late: " + gap.detail,
+                           [.init(kind: Kind.legs.rawValue, id: dark)] + gap.pointIDs.map { .init(kind: Kind.trackPoints.rawValue, id: $0) })
+            }
+            // A holder of the lot whose own trips, soon after it received the lot, stopped at such a place.
+            var holderStop: (holder: String, found: RecurringStop)?
+            var receipts = [(importer, day)]
+            for step in trace?.steps ?? [] where step.quantityKg >= 1 { receipts.append((step.toEntity, Clock.day(step.date) ?? 0)) }
+            for (holder, received) in receipts {
+                for trip in tripsFrom[holder] ?? [] where trip.day >= received && trip.day <= received + config.holderWindowDays
+                    && !carrying.contains(trip.legID) {
+                    if let found = recurringOfLeg[trip.legID], holderStop.map({ found.weight > $0.found.weight }) ?? true { holderStop = (holder, found) }
+                }
+            }
+            // A holder registered as a reseller that declared consumption of this chemical for the
+            // period in which it received the lot.
+            if let claim = receipts.lazy.compactMap({ holder, received in
+                (self.resellerClaims[holder + "\u{0}" + chemicalKey] ?? []).first { $0.start <= received && received <= $0.end }.map { (holder, $0) }
+            }).first {
+                score.fire("reseller_consumption",
+                           String(format: "%@, registered as a reseller, declared %.1f kg consumed in %@, the period it received part of the lot",
+                                  entities.names[claim.0] ?? claim.0, claim.1.kg, claim.1.reportID),
+                           [.init(kind: Kind.usageReports.rawValue, id: claim.1.reportID)] + (organizationsOf[claim.0] ?? []).prefix(2).map { .init(kind: Kind.organizations.rawValue, id: $0.orgID) })
+            }
+            if let (holder, found) = holderStop {
+                score.fire("holder_recurring_stop", strength: min(1, (Double(found.otherLegs.count) + 0.5 * Double(found.reports.count)) / 3),
+                           String(format: "within %d days of receiving the lot, a trip of its holder %@ stopped at (%.4f, %.4f), where %d other vehicle(s) also stopped away from known sites",
+                                  config.holderWindowDays, entities.names[holder] ?? holder, found.stop.lat, found.stop.lon, found.otherLegs.count),
+                           [.init(kind: Kind.legs.rawValue, id: found.stop.legID)] + found.otherLegs.prefix(5).map { .init(kind: Kind.legs.rawValue, id: $0) }
+                            + found.reports.prefix(5).map { .init(kind: Kind.observations.rawValue, id: $0) })
             }
             if let gap = evidence.first(where: { $0.kind == .trackingGap }) {
                 score.fire("tracking_gap", gap.detail, [.init(kind: Kind.legs.rawValue, id: gap.legID)])
@@ -287,7 +395,9 @@ struct Rules {
             let importer = entities.entity(Mention(kind: .consignments, id: assessment.id, role: .importer))
             if best[importer].map({ $0.risk < assessment.risk }) ?? true { best[importer] = assessment }
         }
-        var ids = Set(best.keys).union(namedInIncident.keys).union(associatedWithNamed.keys)
+        var claimsOf: [String: [(start: Int, end: Int, reportID: String, kg: Double)]] = [:]
+        for (key, claims) in resellerClaims { claimsOf[String(key.prefix { $0 != "\u{0}" }), default: []] += claims }
+        var ids = Set(best.keys).union(namedInIncident.keys).union(associatedWithNamed.keys).union(claimsOf.keys)
         var gapsOf: [String: [BalanceRow]] = [:]
         for row in balance where row.flagged && row.gap > 0 {
             ids.insert(row.entityID)
@@ -306,6 +416,11 @@ struct Rules {
             if let links = associatedWithNamed[id], let first = links.first {
                 score.fire("associated_with_incident_party", "shares a \(first.kind) (\(first.value)) with a party named in an incident",
                            (namedInIncident[first.other] ?? []).map { .init(kind: Kind.incidents.rawValue, id: $0) })
+            }
+            if let claims = claimsOf[id], let largest = claims.max(by: { ($0.kg, $1.reportID) < ($1.kg, $0.reportID) }) {
+                score.fire("reseller_consumption",
+                           String(format: "registered as a reseller, it declared consumption in %d report(s), up to %.1f kg", claims.count, largest.kg),
+                           claims.prefix(10).map { .init(kind: Kind.usageReports.rawValue, id: $0.reportID) })
             }
             let gaps = gapsOf[id] ?? []
             if let worst = gaps.max(by: { $0.gap < $1.gap }) {

@@ -17,9 +17,14 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     public var dwellRadiusKm = 0.6
     /// See `dwellRadiusKm`. Default 25 minutes.
     public var dwellMinutes = 25.0
+    /// A position reporting at most this speed is stationary: a run of positions within
+    /// `dwellRadiusKm` too short to be a dwell is still a stop when one of them reports it.
+    /// Default 3 km/h.
+    public var stationaryKmh = 3.0
     /// Dwells within this distance of the origin, the destination or a known facility are ordinary.
-    /// Default 2 km.
-    public var facilityRadiusKm = 2.0
+    /// Default 0.5 km: the premises, with room for geocoding error. Wider, and in a dense city a stop
+    /// at an unknown site near any registered company would pass for a visit to it.
+    public var facilityRadiusKm = 0.5
     /// Two consecutive positions further apart in time than this, during the leg, are a tracking gap.
     /// Default 75 minutes.
     public var gapMinutes = 75.0
@@ -43,6 +48,9 @@ public struct RouteEvidence: Sendable, Hashable, Codable {
         case offCorridor = "off_corridor"
         /// A stationary stop away from the origin, the destination and any known facility.
         case dwell
+        /// A stop too short (or too sparsely sampled) to be a dwell, that the device reported
+        /// stationary, away from the origin, the destination and any known facility.
+        case stop
         /// A stretch of the leg without positions.
         case trackingGap = "tracking_gap"
         /// The leg took longer than the straight distance allows.
@@ -60,7 +68,8 @@ public struct RouteEvidence: Sendable, Hashable, Codable {
     /// window edges) either side of a gap; departure and arrival for a late arrival.
     public var start: Int64
     public var end: Int64
-    /// km off the corridor; minutes stationary; minutes without a position; hours late.
+    /// km off the corridor; minutes stationary (for a stop, between its first and last position,
+    /// 0 for one); minutes without a position; hours late.
     public var value: Double
     /// Track point ids (contract form VEHICLE@TIME) that show it: at most 5, the most telling first.
     /// Off-corridor: the farthest positions, farthest first; dwell: the first and last stationary
@@ -107,6 +116,9 @@ public enum RouteAnalysis {
     ///   position. A stop whose centre is within `facilityRadiusKm` of the origin, the destination
     ///   (each when known) or any of `facilities` is ordinary; any other gives one evidence,
     ///   value = minutes stationary. A run that makes a stop is not searched again for another.
+    /// - Stop: a run within `dwellRadiusKm` that is too short for a dwell but has a position reporting
+    ///   a speed of at most `stationaryKmh`, away from the origin, destination and facilities as for a
+    ///   dwell; value = minutes between its first and last position (0 for a single one).
     /// - Tracking gap: two consecutive positions more than `gapMinutes` apart give one evidence,
     ///   value = minutes between them, at the position before the gap. The first position coming more
     ///   than `gapMinutes` after departure is a gap too (at the origin when known, else at that
@@ -280,7 +292,15 @@ private struct LegScan {
                 next += 1
             }
             let seconds = track.times[next - 1] - track.times[index]
-            guard next - index >= 2, Double(seconds) >= minimum else { index += 1; continue }
+            guard next - index >= 2, Double(seconds) >= minimum else {
+                if let still = (index..<next).first(where: { track.reportsStationary($0, atMost: options.stationaryKmh) }) {
+                    reportStop(index..<next, still: still, facilities: facilities)
+                    index = next
+                } else {
+                    index += 1
+                }
+                continue
+            }
             var lat = 0.0, lon = 0.0
             for point in index..<next {
                 lat += track.lats[point]
@@ -300,6 +320,22 @@ private struct LegScan {
             }
             index = next
         }
+    }
+
+    /// A run too short for a dwell with a position reporting itself stationary: evidence at that position.
+    private mutating func reportStop(_ run: Range<Int>, still: Int, facilities: FacilityGrid) {
+        let place = track.position(still)
+        guard !isOrdinary(place, facilities) else { return }
+        let minutes = Double(track.times[run.upperBound - 1] - track.times[run.lowerBound]) / 60
+        let whereText: String
+        if let corridor {
+            whereText = "\(Text.fixed(corridor.distanceKm(place), 1)) km off \(corridor.name) at \(Text.place(place, 3))"
+        } else {
+            whereText = "at \(Text.place(place, 3)), away from any known facility"
+        }
+        add(.stop, at: place, track.times[run.lowerBound], track.times[run.upperBound - 1], value: minutes,
+            points: [still] + Self.spread(run).filter { $0 != still },
+            "reported stationary (\(Text.fixed(Double(track.speeds[still]), 0)) km/h) \(whereText)")
     }
 
     private func isOrdinary(_ centre: Coordinate, _ facilities: FacilityGrid) -> Bool {
