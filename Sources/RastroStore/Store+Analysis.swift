@@ -37,6 +37,60 @@ public struct AnalysisRun: Sendable, Hashable {
     }
 }
 
+/// One transfer that carried part of a stored trace's lot (see `CustodyStep` in RastroAnalysis).
+public struct CustodyStepRow: Sendable, Hashable {
+    public var seq: Int
+    public var transferID: String
+    public var date: String
+    public var fromEntity: String
+    public var toEntity: String
+    public var quantityKg: Double
+    public var transferKg: Double
+    public var allocation: String
+    public var depth: Int
+
+    public init(seq: Int, transferID: String, date: String, fromEntity: String, toEntity: String, quantityKg: Double, transferKg: Double,
+                allocation: String, depth: Int) {
+        self.seq = seq
+        self.transferID = transferID
+        self.date = date
+        self.fromEntity = fromEntity
+        self.toEntity = toEntity
+        self.quantityKg = quantityKg
+        self.transferKg = transferKg
+        self.allocation = allocation
+        self.depth = depth
+    }
+}
+
+/// A consignment's stored custody trace (see `CustodyTrace` in RastroAnalysis).
+public struct CustodyTraceRow: Sendable, Hashable {
+    public var consignmentID: String
+    public var runID: String
+    public var importer: String
+    public var chemical: String
+    public var arrivalDate: String
+    public var importedKg: Double
+    public var unaccountedKg: Double
+    /// JSON object: entity → kg still held at the end of the data.
+    public var holdings: String
+    /// In `seq` order.
+    public var steps: [CustodyStepRow]
+
+    public init(consignmentID: String, runID: String, importer: String, chemical: String, arrivalDate: String, importedKg: Double,
+                unaccountedKg: Double, holdings: String, steps: [CustodyStepRow]) {
+        self.consignmentID = consignmentID
+        self.runID = runID
+        self.importer = importer
+        self.chemical = chemical
+        self.arrivalDate = arrivalDate
+        self.importedKg = importedKg
+        self.unaccountedKg = unaccountedKg
+        self.holdings = holdings
+        self.steps = steps
+    }
+}
+
 extension Store {
     /// Every current track point the viewer may see, in id order (vehicle, then time), a page at a
     /// time: `body` gets each page and the pages are not kept.
@@ -58,13 +112,27 @@ extension Store {
         }
     }
 
-    /// Stores an analysis run.
-    public func writeAnalysis(_ run: AnalysisRun) async throws {
+    /// Stores an analysis run and, in the same transaction, replaces the stored custody traces with
+    /// the run's.
+    public func writeAnalysis(_ run: AnalysisRun, traces: [CustodyTraceRow] = []) async throws {
         try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
         do {
             try await insert("analysis_runs", ["run_id", "started_at", "finished_at", "actor", "summary", "findings", "alerts", "detail"],
                              [[.text(run.runID), .text(run.startedAt), .text(run.finishedAt), .text(run.actor), .text(run.summary),
                                .text(run.findings), .text(run.alerts), .text(run.detail)]])
+            try await connection.execute("DELETE FROM custody_steps")
+            try await connection.execute("DELETE FROM custody_traces")
+            try await insert("custody_traces", ["consignment_id", "run_id", "importer", "chemical", "arrival_date", "imported_kg", "unaccounted_kg",
+                                                "holdings"],
+                             traces.map { [.text($0.consignmentID), .text(run.runID), .text($0.importer), .text($0.chemical), .text($0.arrivalDate),
+                                           .double($0.importedKg), .double($0.unaccountedKg), .text($0.holdings)] })
+            try await insert("custody_steps", ["consignment_id", "seq", "transfer_id", "date", "from_entity", "to_entity", "quantity_kg", "transfer_kg",
+                                               "allocation", "depth"],
+                             traces.flatMap { trace in
+                                 trace.steps.map { [.text(trace.consignmentID), .integer(Int64($0.seq)), .text($0.transferID), .text($0.date),
+                                                    .text($0.fromEntity), .text($0.toEntity), .double($0.quantityKg), .double($0.transferKg),
+                                                    .text($0.allocation), .integer(Int64($0.depth))] }
+                             })
             try await connection.execute("COMMIT")
         } catch {
             try? await connection.execute("ROLLBACK")
@@ -81,5 +149,56 @@ extension Store {
         return AnalysisRun(runID: row["run_id"].text ?? "", startedAt: row["started_at"].text ?? "", finishedAt: row["finished_at"].text ?? "",
                            actor: row["actor"].text ?? "", summary: row["summary"].text ?? "", findings: row["findings"].text ?? "",
                            alerts: row["alerts"].text ?? "", detail: row["detail"].text ?? "")
+    }
+
+    /// When the newest load finished (normalized UTC text), or nil before any.
+    public func lastLoadFinished() async throws -> String? {
+        try await connection.query("SELECT MAX(finished_at) AS newest FROM loads", []).first?["newest"].text
+    }
+
+    /// The stored trace of one consignment (from the last analysis run), or nil. Two index lookups:
+    /// the trace's row by its key, then its steps in `seq` order.
+    public func storedTrace(_ consignmentID: String) async throws -> CustodyTraceRow? {
+        guard let head = try await connection.query("SELECT * FROM custody_traces WHERE consignment_id = ?", [.text(consignmentID)]).first else {
+            return nil
+        }
+        let steps = try await connection.query("""
+            SELECT seq, transfer_id, date, from_entity, to_entity, quantity_kg, transfer_kg, allocation, depth
+            FROM custody_steps WHERE consignment_id = ? ORDER BY seq
+            """, [.text(consignmentID)]).map(Self.stepRow)
+        return CustodyTraceRow(consignmentID: consignmentID, runID: head["run_id"].text ?? "", importer: head["importer"].text ?? "",
+                               chemical: head["chemical"].text ?? "", arrivalDate: head["arrival_date"].text ?? "",
+                               importedKg: head["imported_kg"].double ?? 0, unaccountedKg: head["unaccounted_kg"].double ?? 0,
+                               holdings: head["holdings"].text ?? "{}", steps: steps)
+    }
+
+    /// The same steps as `storedTrace`, found the way a hand-written query would: a recursive walk
+    /// from the importer along the lot's custody edges, each hop leaving a holder on or after the
+    /// day it received the lot. The benchmark's peer (`scripts/bench/trace.sh`); not used otherwise.
+    public func recursiveTraceSteps(_ consignmentID: String) async throws -> [CustodyStepRow] {
+        try await connection.query("""
+            WITH RECURSIVE walk(seq, holder, since) AS (
+                SELECT s.seq, s.to_entity, s.date FROM custody_steps s
+                JOIN custody_traces t ON t.consignment_id = s.consignment_id AND s.from_entity = t.importer
+                WHERE s.consignment_id = ?
+                UNION
+                SELECT s.seq, s.to_entity, s.date FROM custody_steps s
+                JOIN walk w ON s.from_entity = w.holder AND s.date >= w.since
+                WHERE s.consignment_id = ?
+            )
+            SELECT seq, transfer_id, date, from_entity, to_entity, quantity_kg, transfer_kg, allocation, depth
+            FROM custody_steps WHERE consignment_id = ? AND seq IN (SELECT seq FROM walk) ORDER BY seq
+            """, [.text(consignmentID), .text(consignmentID), .text(consignmentID)]).map(Self.stepRow)
+    }
+
+    /// Consignment ids with a stored trace, in id order.
+    public func storedTraceIDs() async throws -> [String] {
+        try await connection.query("SELECT consignment_id FROM custody_traces ORDER BY consignment_id", []).compactMap { $0.values[0].text }
+    }
+
+    private static func stepRow(_ row: SQLRow) -> CustodyStepRow {
+        CustodyStepRow(seq: Int(row["seq"].integer ?? 0), transferID: row["transfer_id"].text ?? "", date: row["date"].text ?? "",
+                       fromEntity: row["from_entity"].text ?? "", toEntity: row["to_entity"].text ?? "", quantityKg: row["quantity_kg"].double ?? 0,
+                       transferKg: row["transfer_kg"].double ?? 0, allocation: row["allocation"].text ?? "", depth: Int(row["depth"].integer ?? 0))
     }
 }

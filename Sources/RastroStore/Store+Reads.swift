@@ -79,6 +79,27 @@ extension Store {
         return rows.map { Self.record(kind, $0) }
     }
 
+    /// The current records the viewer may see whose `field` is one of `values` (a field of the
+    /// kind's schema; any other name reads nothing), in id order. For indexed lookups such as the
+    /// legs of some transfers.
+    public func currentRecords(_ kind: Kind, where field: String, in values: [String], viewer: Viewer) async throws -> [Record] {
+        guard kind.schema.fields.contains(where: { $0.name == field }), !values.isEmpty else { return [] }
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        var out: [Record] = []
+        let unique = Array(Set(values)).sorted()
+        var start = 0
+        while start < unique.count {
+            let chunk = unique[start..<min(unique.count, start + 500)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let rows = try await connection.query(
+                "SELECT * FROM \(kind.table) WHERE is_current = 1 AND \(field) IN (\(marks)) AND \(predicate)",
+                chunk.map { SQLValue.text($0) } + binds)
+            out += rows.map { Self.record(kind, $0) }
+            start += 500
+        }
+        return out.sorted { $0.id < $1.id }
+    }
+
     /// Like `currentRecords`, reading only `fields` (and the marking): the other fields are null and
     /// extra attributes are not read. For scans that need a few columns of many rows.
     public func currentRecords(_ kind: Kind, fields: [String], viewer: Viewer, limit: Int = 10_000, after id: String = "") async throws -> [Record] {

@@ -136,11 +136,47 @@ import Testing
         #expect(Self.analyze([try Self.leg(arrivedMinutes: 355)], Self.stopOffRoute(minutes: 20)).isEmpty)
     }
 
+    /// A track sampled every 20 minutes with the speeds the device reported (nil: none).
+    static func sparse(_ samples: [(minutes: Double, along: Double, off: Double, kmh: Double?)]) -> Track {
+        var track = Track(vehicleID: "TRK-1")
+        for sample in samples {
+            let position = point(sample.along, sample.off)
+            track.append(time: time(sample.minutes), lat: position.lat, lon: position.lon, source: .gps, speedKmh: sample.kmh)
+        }
+        return track
+    }
+
+    @Test func aFixReportedStationaryIsAStop() throws {
+        let leg = try Self.leg(arrivedMinutes: 380)
+        // One fix at 0 km/h 15 km off the corridor between fixes 20 minutes apart: too short for a dwell.
+        let before = stride(from: 0.0, through: 140, by: 20).map { (minutes: $0, along: $0 * 140 / 140, off: 0.0, kmh: Double?(70)) }
+        let after = stride(from: 180.0, through: 320, by: 20).map { (minutes: $0, along: 160 + ($0 - 180), off: 0.0, kmh: Double?(70)) }
+        func trip(_ kmh: Double?, off: Double = 15) -> Track {
+            Self.sparse(before + [(160, 150, off, kmh)] + after)
+        }
+        let evidence = Self.analyze([leg], trip(0))
+        #expect(evidence.map(\.kind) == [.stop])
+        let stop = try #require(evidence.first)
+        #expect(Geo.distanceKm(Coordinate(lat: stop.lat, lon: stop.lon), Self.point(150, 15)) < 0.01)
+        #expect(stop.value == 0)
+        #expect(stop.pointIDs.first == "TRK-1@" + Timestamp.format(epoch: Self.time(160)))
+        #expect(stop.detail.hasPrefix("reported stationary (0 km/h) 15.0 km off the"))
+        // Moving, or no speed reported: nothing (the corridor is 36 km wide here).
+        #expect(Self.analyze([leg], trip(40)).isEmpty)
+        #expect(Self.analyze([leg], trip(nil)).isEmpty)
+        // Edge: exactly at the threshold is stationary; at a known facility it is ordinary.
+        #expect(Self.analyze([leg], trip(3)).map(\.kind) == [.stop])
+        #expect(Self.analyze([leg], trip(0), facilities: [Self.point(150.3, 15)]).isEmpty)
+        // A run long enough to be a dwell stays a dwell, whatever the speeds say.
+        let long = Self.sparse(before + [(160, 150, 15, 0), (190, 150.05, 15, 0)] + after.map { ($0.minutes + 30, $0.along, $0.off, $0.kmh) })
+        #expect(Self.analyze([try Self.leg(arrivedMinutes: 380)], long).map(\.kind) == [.dwell])
+    }
+
     @Test func stopNearAFacilityOrTheDestinationIsOrdinary() throws {
         let leg = try Self.leg(arrivedMinutes: 380)
         let track = Self.stopOffRoute(minutes: 45)
-        #expect(Self.analyze([leg], track, facilities: [Self.point(151.5, 15)]).isEmpty)
-        #expect(Self.analyze([leg], track, facilities: [Self.point(153, 15), Self.point(0, 0)]).map(\.kind) == [.dwell])
+        #expect(Self.analyze([leg], track, facilities: [Self.point(150.4, 15)]).isEmpty)
+        #expect(Self.analyze([leg], track, facilities: [Self.point(151, 15), Self.point(0, 0)]).map(\.kind) == [.dwell])
         // 45 minutes at the destination before the arrival time.
         let atDestination = Self.track(Self.drive(0, 300, along: (0, 300)) + Self.stop(305, 350, at: 300, 0))
         #expect(Self.analyze([try Self.leg(arrivedMinutes: 350)], atDestination).isEmpty)

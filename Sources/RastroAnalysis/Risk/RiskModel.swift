@@ -11,31 +11,32 @@ public struct RiskConfig: Sendable, Hashable, Codable {
     /// medium worlds of seeds 1001, 2002 and 3003 together; rules the fit gave a negative weight
     /// (they fire more on honest consignments in those worlds) are set to 0 rather than allowed to
     /// lower a risk. Measured on unseen seeds in docs/benchmarks.md.
-    public var intercept = -4.903
+    public var intercept = -4.939
     /// Rule name → weight (log-odds per unit of strength).
     public var weights: [String: Double] = [
-        "associated_with_incident_party": 0.864,
-        "dark_and_late": 1.066,
-        "fentanyl_precursor": 1.241,
-        "holder_recurring_stop": 1.025,
-        "late_arrival": 0.74,
-        "mass_balance_gap": 0.37,
-        "mislabelling": 2.188,
+        "associated_with_incident_party": 0.895,
+        "dark_and_late": 0.643,
+        "dark_stop": 1.018,
+        "fentanyl_precursor": 1.24,
+        "holder_recurring_stop": 1.007,
+        "late_arrival": 0.747,
+        "mass_balance_gap": 0.377,
+        "mislabelling": 2.183,
         "missing_usage_report": 0.0,
-        "named_in_incident": 0.595,
-        "new_importer": 2.478,
-        "pen_missing": 1.223,
-        "recurring_stop": 3.503,
-        "reseller_consumption": 3.049,
-        "residential_address": 1.497,
+        "named_in_incident": 0.58,
+        "new_importer": 2.486,
+        "pen_missing": 1.225,
+        "recurring_stop": 3.533,
+        "reseller_consumption": 3.026,
+        "residential_address": 1.476,
         "route_deviation": 0.0,
-        "structuring": 2.724,
-        "table_i_precursor": 0.695,
-        "tax_id_problem": 1.022,
-        "tracking_gap": 0.594,
-        "transshipment": 0.15,
-        "unknown_address": 0.475,
-        "unregistered_importer": 3.417,
+        "structuring": 2.78,
+        "table_i_precursor": 0.713,
+        "tax_id_problem": 1.077,
+        "tracking_gap": 0.46,
+        "transshipment": 0.144,
+        "unknown_address": 0.485,
+        "unregistered_importer": 3.433,
         "unusual_quantity": 0.0,
     ]
     /// A company registered less than this many days before an import is new.

@@ -349,6 +349,12 @@ struct Rules {
                 score.fire("dark_and_late", "a trip carrying the lot lost its signal and arrived late: " + gap.detail,
                            [.init(kind: Kind.legs.rawValue, id: dark)] + gap.pointIDs.map { .init(kind: Kind.trackPoints.rawValue, id: $0) })
             }
+            // A trip carrying the lot that lost its signal for longer than the drive needs.
+            if let dark = carrying.sorted().compactMap({ leg in (routesOfLeg[leg] ?? []).filter { $0.kind == .darkStop }.max { $0.value < $1.value } })
+                .max(by: { ($0.value, $1.legID) < ($1.value, $0.legID) }) {
+                score.fire("dark_stop", strength: min(1, dark.value / 60), "a trip carrying the lot was " + dark.detail,
+                           [.init(kind: Kind.legs.rawValue, id: dark.legID)] + dark.pointIDs.map { .init(kind: Kind.trackPoints.rawValue, id: $0) })
+            }
             // A holder of the lot whose own trips, soon after it received the lot, stopped at such a place.
             var holderStop: (holder: String, found: RecurringStop)?
             var receipts = [(importer, day)]

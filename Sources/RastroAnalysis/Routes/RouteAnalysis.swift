@@ -28,6 +28,10 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// Two consecutive positions further apart in time than this, during the leg, are a tracking gap.
     /// Default 75 minutes.
     public var gapMinutes = 75.0
+    /// A tracking gap mid-trip that lasted this much longer than driving between the positions either
+    /// side of it needs (their straight distance × roadFactor at roadSpeedKmh) hides a stop.
+    /// Default 20 minutes.
+    public var darkStopMinutes = 20.0
     /// Arrival later than the straight distance × roadFactor at roadSpeedKmh, plus slackHours, is late.
     /// Default 70 km/h.
     public var roadSpeedKmh = 70.0
@@ -53,6 +57,8 @@ public struct RouteEvidence: Sendable, Hashable, Codable {
         case stop
         /// A stretch of the leg without positions.
         case trackingGap = "tracking_gap"
+        /// A tracking gap longer than the drive across it needs: the vehicle stopped while dark.
+        case darkStop = "dark_stop"
         /// The leg took longer than the straight distance allows.
         case lateArrival = "late_arrival"
     }
@@ -69,7 +75,8 @@ public struct RouteEvidence: Sendable, Hashable, Codable {
     public var start: Int64
     public var end: Int64
     /// km off the corridor; minutes stationary (for a stop, between its first and last position,
-    /// 0 for one); minutes without a position; hours late.
+    /// 0 for one); minutes without a position; for a dark stop, the minutes beyond the drive; hours
+    /// late.
     public var value: Double
     /// Track point ids (contract form VEHICLE@TIME) that show it: at most 5, the most telling first.
     /// Off-corridor: the farthest positions, farthest first; dwell: the first and last stationary
@@ -124,6 +131,9 @@ public enum RouteAnalysis {
     ///   than `gapMinutes` after departure is a gap too (at the origin when known, else at that
     ///   position); so is the last position coming more than `gapMinutes` before the arrival (only
     ///   when the leg has an arrival time; an open window's end means nothing).
+    /// - Dark stop: a gap between two positions of the leg that lasted at least `darkStopMinutes`
+    ///   longer than their straight distance × `roadFactor` at `roadSpeedKmh` takes to drive gives a
+    ///   second evidence beside the gap, value = those extra minutes.
     /// - Late arrival (legs with arrival, origin and destination): the allowance is the straight
     ///   distance × `roadFactor` at `roadSpeedKmh`, plus `slackHours`; a leg that took longer gives one
     ///   evidence at the destination, value = hours beyond the allowance.
@@ -372,6 +382,13 @@ private struct LegScan {
             add(.trackingGap, at: from, track.times[index], track.times[index + 1], value: minutes, points: [index, index + 1],
                 "no position for \(Text.fixed(minutes, 0)) min between \(Text.place(from, 3)) and \(Text.place(to, 3)) "
                     + "(\(Text.fixed(Geo.distanceKm(from, to), 1)) km apart)")
+            guard options.roadSpeedKmh > 0 else { continue }
+            let needed = Geo.distanceKm(from, to) * options.roadFactor / options.roadSpeedKmh * 60
+            if minutes - needed >= options.darkStopMinutes {
+                add(.darkStop, at: from, track.times[index], track.times[index + 1], value: minutes - needed, points: [index, index + 1],
+                    "dark for \(Text.fixed(minutes, 0)) min between \(Text.place(from, 3)) and \(Text.place(to, 3)), "
+                        + "\(Text.fixed(minutes - needed, 0)) min longer than the \(Text.fixed(Geo.distanceKm(from, to), 1)) km between them take to drive")
+            }
         }
         if let arrival = window.arrival, Double(arrival - track.times[last]) > limit {
             let minutes = Double(arrival - track.times[last]) / 60

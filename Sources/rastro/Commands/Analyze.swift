@@ -103,7 +103,8 @@ struct Analyze: AsyncParsableCommand {
             summary: String(decoding: try encoder.encode(summary), as: UTF8.self),
             findings: String(decoding: try encoder.encode(findings), as: UTF8.self),
             alerts: String(decoding: try encoder.encode(result.alerts), as: UTF8.self),
-            detail: String(decoding: try encoder.encode(detail), as: UTF8.self)))
+            detail: String(decoding: try encoder.encode(detail), as: UTF8.self)),
+            traces: result.traces.map { $0.row(runID: runID) })
         return (summary, result)
     }
 

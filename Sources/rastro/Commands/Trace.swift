@@ -22,7 +22,7 @@ struct Trace: AsyncParsableCommand {
     @OptionGroup var viewer: ViewerOptions
 
     @Argument(help: ArgumentHelp("The consignment id.", valueName: "consignment"))
-    var consignment: String
+    var consignment: String?
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -30,7 +30,15 @@ struct Trace: AsyncParsableCommand {
     @Flag(help: "Print GeoJSON: the legs that carried the lot, as lines.")
     var geojson = false
 
+    @Option(help: .hidden)
+    var benchmark: Int?
+
     func run() async throws {
+        if let benchmark {
+            try await runBenchmark(benchmark)
+            return
+        }
+        guard let consignment else { throw ValidationError("Missing expected argument '<consignment>'") }
         let (trace, names, legs) = try await store.withStore { store -> (CustodyTrace?, [String: String], [Leg]) in
             let settings = try await store.settings()
             let viewer = viewer.viewer(settings)
@@ -38,30 +46,20 @@ struct Trace: AsyncParsableCommand {
             guard !entities.isEmpty else {
                 throw Failure(code: Failure.usage, message: "no resolution has run yet: run `rastro resolve` or `rastro analyze` first")
             }
-            func all<T>(_ kind: Kind, _ make: (Record) throws -> T) async throws -> [T] {
-                var out: [T] = []
-                var after = ""
-                while true {
-                    let page = try await store.currentRecords(kind, viewer: viewer, limit: 20_000, after: after)
-                    out += page.compactMap { try? make($0) }
-                    guard page.count == 20_000, let last = page.last else { return out }
-                    after = last.id
-                }
-            }
-            let consignments = try await all(.consignments, Consignment.init)
-            guard let target = consignments.first(where: { $0.consignmentID == consignment }) else { return (nil, [:], []) }
-            let key = MassBalance.chemicalKey(target.chemical)
-            let transfers = try await all(.transfers, Transfer.init).filter { MassBalance.chemicalKey($0.chemical) == key }
-            let reports = try await all(.usageReports, UsageReport.init).filter { MassBalance.chemicalKey($0.chemical) == key }
-            let graph = CustodyGraph.build(consignments: consignments.filter { MassBalance.chemicalKey($0.chemical) == key },
-                                           transfers: transfers, usageReports: reports, entityOf: { entities[$0] })
-            let trace = graph.trace(consignment)
-            let transferIDs = Set(trace?.steps.map(\.transferID) ?? [])
-            let legs = try await all(.legs, Leg.init).filter { $0.consignmentID == consignment || $0.transferID.map(transferIDs.contains) == true }
             // Entity names come from whichever record named them first, which another
             // organization may not be allowed to see: it gets entity ids only.
             let names = viewer == settings.viewer ? try await store.entityNames() : [:]
-            return (trace, names, legs)
+            let trace: CustodyTrace?
+            if viewer == settings.viewer, let stored = try await Self.storedTrace(consignment, in: store) {
+                trace = stored
+            } else {
+                trace = try await Self.recompute(consignment, in: store, viewer: viewer, entities: entities)
+            }
+            guard let trace else { return (nil, [:], []) }
+            let legs = try await store.currentRecords(.legs, where: "transfer_id", in: trace.steps.map(\.transferID), viewer: viewer)
+                + store.currentRecords(.legs, where: "consignment_id", in: [consignment], viewer: viewer)
+            var seen = Set<String>()
+            return (trace, names, legs.compactMap { seen.insert($0.id).inserted ? try? Leg($0) : nil })
         }
         guard let trace else {
             throw Failure(code: Failure.rejectedInput, message: "no consignment \(consignment) that you may see")
@@ -99,5 +97,86 @@ struct Trace: AsyncParsableCommand {
             for (entity, kg) in trace.holdings.sorted(by: { $0.value > $1.value }) { print(String(format: "  %8.1f kg  %@", kg, name(entity))) }
         }
         print(String(format: "unaccounted for: %.1f kg", trace.unaccountedKg))
+    }
+
+    /// The last analysis's trace, when that analysis is newer than every load and resolution (the
+    /// node's view only: another organization's trace is rebuilt from what it may see).
+    static func storedTrace(_ consignment: String, in store: Store) async throws -> CustodyTrace? {
+        guard let run = try await store.latestAnalysis() else { return nil }
+        if let load = try await store.lastLoadFinished(), load >= run.finishedAt { return nil }
+        if let resolved = try await store.resolutionRuns(limit: 1).first, resolved.finishedAt > run.finishedAt { return nil }
+        guard let row = try await store.storedTrace(consignment), row.runID == run.runID else { return nil }
+        return CustodyTrace(row)
+    }
+
+    /// Builds the trace from the records the viewer may see: that consignment's chemical only.
+    static func recompute(_ consignment: String, in store: Store, viewer: Viewer, entities: [Mention: String]) async throws -> CustodyTrace? {
+        func all<T>(_ kind: Kind, _ make: (Record) throws -> T) async throws -> [T] {
+            var out: [T] = []
+            var after = ""
+            while true {
+                let page = try await store.currentRecords(kind, viewer: viewer, limit: 20_000, after: after)
+                out += page.compactMap { try? make($0) }
+                guard page.count == 20_000, let last = page.last else { return out }
+                after = last.id
+            }
+        }
+        let consignments = try await all(.consignments, Consignment.init)
+        guard let target = consignments.first(where: { $0.consignmentID == consignment }) else { return nil }
+        let key = MassBalance.chemicalKey(target.chemical)
+        let transfers = try await all(.transfers, Transfer.init).filter { MassBalance.chemicalKey($0.chemical) == key }
+        let reports = try await all(.usageReports, UsageReport.init).filter { MassBalance.chemicalKey($0.chemical) == key }
+        let graph = CustodyGraph.build(consignments: consignments.filter { MassBalance.chemicalKey($0.chemical) == key },
+                                       transfers: transfers, usageReports: reports, entityOf: { entities[$0] })
+        return graph.trace(consignment)
+    }
+
+    /// `--benchmark N` (hidden; scripts/bench/trace.sh): times N stored-trace lookups against the
+    /// recursive SQL walk over the same custody edges, checks that both give the same steps, and
+    /// prints the latencies and their ratio.
+    func runBenchmark(_ count: Int) async throws {
+        try await store.withStore { store in
+            let ids = try await store.storedTraceIDs()
+            guard !ids.isEmpty else { throw Failure(code: Failure.usage, message: "no stored traces: run `rastro analyze` first") }
+            var generator = SplitMix(seed: 20_261_125)
+            let sample = (0..<max(1, count)).map { _ in ids[Int(generator.next() % UInt64(ids.count))] }
+            var lookup: [Double] = [], recursive: [Double] = [], steps = 0
+            for id in sample {
+                let clock = ContinuousClock()
+                var trace: CustodyTraceRow?
+                let first = try await clock.measure { trace = try await store.storedTrace(id) }
+                var walked: [CustodyStepRow] = []
+                let second = try await clock.measure { walked = try await store.recursiveTraceSteps(id) }
+                guard let trace, trace.steps == walked else {
+                    throw Failure(code: Failure.rejectedInput, message: "\(id): the recursive query and the stored trace disagree")
+                }
+                steps += walked.count
+                lookup.append(first.seconds * 1000)
+                recursive.append(second.seconds * 1000)
+            }
+            func percentile(_ values: [Double], _ p: Double) -> Double {
+                let sorted = values.sorted()
+                return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded(.up)))]
+            }
+            print(String(format: "traces: %d lookups of %d stored traces (%.1f steps on average), same steps from both", sample.count, ids.count,
+                         Double(steps) / Double(sample.count)))
+            print(String(format: "rastro trace lookup     p50 %.3f ms  p99 %.3f ms", percentile(lookup, 0.5), percentile(lookup, 0.99)))
+            print(String(format: "recursive SQL (peer)    p50 %.3f ms  p99 %.3f ms", percentile(recursive, 0.5), percentile(recursive, 0.99)))
+            print(String(format: "ratio (peer / rastro)   p50 %.1fx  p99 %.1fx", percentile(recursive, 0.5) / percentile(lookup, 0.5),
+                         percentile(recursive, 0.99) / percentile(lookup, 0.99)))
+        }
+    }
+}
+
+/// A small deterministic generator for the benchmark's sample.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
