@@ -65,6 +65,18 @@ import Testing
         let first = try Data(contentsOf: URL(fileURLWithPath: folder + "/findings.json"))
         let second = try Data(contentsOf: URL(fileURLWithPath: folder + "/again.json"))
         #expect(first == second)
+
+        // A fresh analysis's stored traces are what rebuilding them from the records gives: read
+        // them, make the analysis stale with another load, and read them again.
+        let ids = consignments.prefix(8).compactMap { $0["consignment_id"] as? String }
+        let stored = try ids.map { id in try RastroProcess.run(["trace", id, "--json"], directory: folder) }
+        #expect(stored.allSatisfy { $0.status == 0 && $0.stderr.contains("as traced by the analysis of") }, "\(stored.map(\.stderr))")
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try RastroProcess.run(["ingest", "world/organizations.csv"], directory: folder).status == 0)
+        let rebuilt = try ids.map { id in try RastroProcess.run(["trace", id, "--json"], directory: folder) }
+        #expect(rebuilt.allSatisfy { $0.status == 0 && $0.stderr.contains("traced now from the records") }, "\(rebuilt.map(\.stderr))")
+        #expect(stored.map(\.stdout) == rebuilt.map(\.stdout))
+        #expect(stored.contains { ((try? JSONSerialization.jsonObject(with: Data($0.stdout.utf8)) as? [String: Any])?["steps"] as? [Any])?.isEmpty == false })
     }
 
     @Test func demoRunsTheWholeJobAndKeepsOtherStoresSafe() throws {

@@ -44,7 +44,7 @@ echo "second run: $seconds s, $mib MiB peak"
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["seconds"]; print("  stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(s.items())))' "$BENCH_DIR/last.json"
 
 echo "== rastro trace, $LOOKUPS lookups on the large world, against a recursive SQL query"
-"$RASTRO" trace --database "sqlite:$DB" --benchmark "$LOOKUPS"
+"$RASTRO" trace-benchmark --database "sqlite:$DB" --lookups "$LOOKUPS"
 
 echo "== quality on the large world"
 "$RASTRO" evaluate --database "sqlite:$DB" --truth "$BENCH_DIR/world-$LARGE_SEED-large/truth.json" | grep -E "ROC AUC|precision@k|hit@2L|precision@L"

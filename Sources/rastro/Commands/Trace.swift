@@ -22,7 +22,7 @@ struct Trace: AsyncParsableCommand {
     @OptionGroup var viewer: ViewerOptions
 
     @Argument(help: ArgumentHelp("The consignment id.", valueName: "consignment"))
-    var consignment: String?
+    var consignment: String
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -30,15 +30,7 @@ struct Trace: AsyncParsableCommand {
     @Flag(help: "Print GeoJSON: the legs that carried the lot, as lines.")
     var geojson = false
 
-    @Option(help: .hidden)
-    var benchmark: Int?
-
     func run() async throws {
-        if let benchmark {
-            try await runBenchmark(benchmark)
-            return
-        }
-        guard let consignment else { throw ValidationError("Missing expected argument '<consignment>'") }
         let (trace, names, legs) = try await store.withStore { store -> (CustodyTrace?, [String: String], [Leg]) in
             let settings = try await store.settings()
             let viewer = viewer.viewer(settings)
@@ -50,10 +42,12 @@ struct Trace: AsyncParsableCommand {
             // organization may not be allowed to see: it gets entity ids only.
             let names = viewer == settings.viewer ? try await store.entityNames() : [:]
             let trace: CustodyTrace?
-            if viewer == settings.viewer, let stored = try await Self.storedTrace(consignment, in: store) {
+            if viewer == settings.viewer, let (stored, run) = try await Self.storedTrace(consignment, in: store) {
                 trace = stored
+                Terminal.note("as traced by the analysis of \(run.finishedAt) (run \(run.runID))")
             } else {
                 trace = try await Self.recompute(consignment, in: store, viewer: viewer, entities: entities)
+                Terminal.note("traced now from the records you may see (no current analysis holds this trace for you)")
             }
             guard let trace else { return (nil, [:], []) }
             let legs = try await store.currentRecords(.legs, where: "transfer_id", in: trace.steps.map(\.transferID), viewer: viewer)
@@ -101,12 +95,12 @@ struct Trace: AsyncParsableCommand {
 
     /// The last analysis's trace, when that analysis is newer than every load and resolution (the
     /// node's view only: another organization's trace is rebuilt from what it may see).
-    static func storedTrace(_ consignment: String, in store: Store) async throws -> CustodyTrace? {
+    static func storedTrace(_ consignment: String, in store: Store) async throws -> (CustodyTrace, AnalysisRun)? {
         guard let run = try await store.latestAnalysis() else { return nil }
         if let load = try await store.lastLoadFinished(), load >= run.finishedAt { return nil }
         if let resolved = try await store.resolutionRuns(limit: 1).first, resolved.finishedAt > run.finishedAt { return nil }
-        guard let row = try await store.storedTrace(consignment), row.runID == run.runID else { return nil }
-        return CustodyTrace(row)
+        guard let row = try await store.storedTrace(consignment), row.runID == run.runID, let trace = CustodyTrace(row) else { return nil }
+        return (trace, run)
     }
 
     /// Builds the trace from the records the viewer may see: that consignment's chemical only.
@@ -130,11 +124,35 @@ struct Trace: AsyncParsableCommand {
                                        transfers: transfers, usageReports: reports, entityOf: { entities[$0] })
         return graph.trace(consignment)
     }
+}
 
-    /// `--benchmark N` (hidden; scripts/bench/trace.sh): times N stored-trace lookups against the
-    /// recursive SQL walk over the same custody edges, checks that both give the same steps, and
-    /// prints the latencies and their ratio.
-    func runBenchmark(_ count: Int) async throws {
+/// A small deterministic generator for the benchmark's sample.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// `rastro trace-benchmark [--lookups N]` (not listed in the help; scripts/bench/analysis.sh):
+/// times N stored-trace lookups against the recursive SQL walk over the same custody edges, checks
+/// that both give the same steps, and prints the latencies and their ratio.
+struct TraceBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "trace-benchmark", abstract: "Time stored traces against a recursive SQL walk.",
+                                                    shouldDisplay: false)
+
+    @OptionGroup var store: DatabaseOptions
+
+    @Option(help: "How many lookups.")
+    var lookups = 1_000
+
+    func run() async throws {
+        let count = lookups
         try await store.withStore { store in
             let ids = try await store.storedTraceIDs()
             guard !ids.isEmpty else { throw Failure(code: Failure.usage, message: "no stored traces: run `rastro analyze` first") }
@@ -165,18 +183,5 @@ struct Trace: AsyncParsableCommand {
             print(String(format: "ratio (peer / rastro)   p50 %.1fx  p99 %.1fx", percentile(recursive, 0.5) / percentile(lookup, 0.5),
                          percentile(recursive, 0.99) / percentile(lookup, 0.99)))
         }
-    }
-}
-
-/// A small deterministic generator for the benchmark's sample.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
