@@ -35,7 +35,8 @@ struct Rules {
     /// Days since 1970 of the newest consignment or transfer: the data's "now".
     var dataEnd = 0
     /// Business types (as organizations declare them) of parties that resell rather than use.
-    static let resellerTypes: Set<String> = ["distributor", "broker", "distribuidor", "distribuidora", "wholesaler", "trader"]
+    /// (The contract's `business_type` values; see docs/analysis.md.)
+    static let resellerTypes: Set<String> = ["distributor", "broker"]
 
     /// A stop that other vehicles' stops or field reports share.
     struct RecurringStop {
@@ -236,8 +237,9 @@ struct Rules {
             let registry = organizationsOf[importer] ?? []
             if registry.isEmpty {
                 score.fire("unregistered_importer", "the importer matches no registered organization", me)
-            } else if let founded = registry.compactMap({ $0.registeredOn.flatMap(Clock.day) }).min(), day - founded < config.newCompanyDays, day >= founded {
-                score.fire("new_importer", "the importer was registered \(day - founded) days before the arrival",
+            } else if let founded = registry.compactMap({ $0.registeredOn.flatMap(Clock.day) }).min(), day - founded < config.newCompanyDays {
+                let days = abs(day - founded)
+                score.fire("new_importer", "the importer was registered \(days) day\(days == 1 ? "" : "s") \(day >= founded ? "before" : "after") the arrival",
                            me + registry.map { .init(kind: Kind.organizations.rawValue, id: $0.orgID) })
             }
             if let tax = consignment.importerTaxID {
@@ -273,7 +275,8 @@ struct Rules {
                 let logs = mine.filter { $0.consignmentID != id }.map { Foundation.log(max($0.quantityKg, 0.001)) }
                 let mean = logs.reduce(0, +) / Double(logs.count)
                 let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, logs.count - 1))).squareRoot()
-                let z = sd > 0 ? (Foundation.log(max(consignment.quantityKg, 0.001)) - mean) / sd : 0
+                // Identical earlier lots have no spread: a tenth of a log unit (about 10 %) stands in for it.
+                let z = (Foundation.log(max(consignment.quantityKg, 0.001)) - mean) / max(sd, 0.1)
                 if abs(z) >= config.unusualZ {
                     score.fire("unusual_quantity", "\(Int(consignment.quantityKg)) kg is unusual for this importer (z = \(String(format: "%.1f", z)))", me)
                 }
@@ -301,7 +304,7 @@ struct Rules {
                 for row in balanceOf[holder + "\u{0}" + chemicalKey] ?? [] where (Clock.day(row.periodEnd) ?? 0) >= day {
                     if row.missingReport {
                         // A report is missing only once it is overdue when the data ends.
-                        if (Clock.day(row.periodEnd) ?? Int.max) + 45 <= dataEnd { missing.append(row) }
+                        if let end = Clock.day(row.periodEnd), end + 45 <= dataEnd { missing.append(row) }
                     } else if row.flagged && row.gap > 0 {
                         gapRows.append(row)
                     }
