@@ -3,8 +3,8 @@ public import RastroModel
 /// One track point as analysis reads it: no marking or provenance, only what the geometry needs.
 public struct TrackPointRow: Sendable, Hashable {
     public var vehicleID: String
-    /// Normalized UTC text, as stored.
-    public var recordedAt: String
+    /// Seconds since 1970-01-01T00:00:00Z (whole seconds, rounded down).
+    public var time: Int64
     public var lat: Double
     public var lon: Double
     public var source: String?
@@ -93,21 +93,50 @@ public struct CustodyTraceRow: Sendable, Hashable {
 
 extension Store {
     /// Every current track point the viewer may see, in id order (vehicle, then time), a page at a
-    /// time: `body` gets each page and the pages are not kept.
+    /// time: `body` gets each page and the pages are not kept. Points whose stored time does not
+    /// parse are skipped. SQLite streams the table in one statement; PostgreSQL reads it in pages.
     public func scanTrackPoints(viewer: Viewer, pageSize: Int = 50_000, _ body: ([TrackPointRow]) throws -> Void) async throws {
         let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        let columns = "record_id, vehicle_id, recorded_at, lat, lon, source, speed_kmh"
+        let size = max(1, pageSize)
+        if let sqlite = connection as? SQLiteDatabase {
+            var page: [TrackPointRow] = []
+            page.reserveCapacity(size)
+            var vehicle = "", vehicleBytes: [UInt8] = []
+            try sqlite.forEachRow("SELECT \(columns) FROM track_points WHERE is_current = 1 AND \(predicate) ORDER BY record_id", binds) { row in
+                guard case .success(let parsed) = row.withText(2, { Timestamp.parseTimestamp($0) }) else { return }
+                // Rows come vehicle by vehicle: keep one string per run of the same vehicle.
+                row.withText(1) { bytes in
+                    if !bytes.elementsEqual(vehicleBytes) {
+                        vehicleBytes = Array(bytes)
+                        vehicle = String(decoding: bytes, as: UTF8.self)
+                    }
+                }
+                page.append(TrackPointRow(vehicleID: vehicle, time: Int64(parsed.epochSeconds.rounded(.down)),
+                                          lat: row.isNull(3) ? 0 : row.double(3), lon: row.isNull(4) ? 0 : row.double(4),
+                                          source: row.isNull(5) ? nil : row.withText(5) { String(decoding: $0, as: UTF8.self) },
+                                          speedKmh: row.isNull(6) ? nil : row.double(6)))
+                if page.count == size {
+                    try body(page)
+                    page.removeAll(keepingCapacity: true)
+                }
+            }
+            if !page.isEmpty { try body(page) }
+            return
+        }
         var after = ""
         while true {
             let rows = try await connection.query("""
-                SELECT record_id, vehicle_id, recorded_at, lat, lon, source, speed_kmh FROM track_points
-                WHERE is_current = 1 AND record_id > ? AND \(predicate) ORDER BY record_id LIMIT \(max(1, pageSize))
+                SELECT \(columns) FROM track_points
+                WHERE is_current = 1 AND record_id > ? AND \(predicate) ORDER BY record_id LIMIT \(size)
                 """, [.text(after)] + binds)
             guard let last = rows.last else { return }
-            try body(rows.map { row in
-                TrackPointRow(vehicleID: row.values[1].text ?? "", recordedAt: row.values[2].text ?? "", lat: row.values[3].double ?? 0,
-                              lon: row.values[4].double ?? 0, source: row.values[5].text, speedKmh: row.values[6].double)
+            try body(rows.compactMap { row in
+                guard case .success(let parsed) = Timestamp.parseTimestamp(row.values[2].text ?? "") else { return nil }
+                return TrackPointRow(vehicleID: row.values[1].text ?? "", time: Int64(parsed.epochSeconds.rounded(.down)), lat: row.values[3].double ?? 0,
+                                     lon: row.values[4].double ?? 0, source: row.values[5].text, speedKmh: row.values[6].double)
             })
-            guard rows.count == pageSize else { return }
+            guard rows.count == size else { return }
             after = last.values[0].text ?? ""
         }
     }

@@ -199,17 +199,25 @@ import Testing
     }
 
     @Test func deviationWithGPSGaps() throws {
-        // 100 km in 2 h, dark for 2.5 h, back barely farther on, and in at 12 h.
+        // 100 km in 2 h, dark for 2.5 h, back barely farther on, and in at 12 h: the 10 km across the
+        // gap take 10 × 1.35 / 70 h ≈ 11.6 min to drive, so the vehicle stood still while dark.
         let samples = Self.drive(0, 120, along: (0, 100)) + Self.drive(270, 720, along: (110, 300))
         let evidence = Self.analyze([try Self.leg(arrivedMinutes: 720)], Self.track(samples))
-        #expect(Set(evidence.map(\.kind)) == [.trackingGap, .lateArrival])
-        #expect(evidence.count == 2)
+        #expect(Set(evidence.map(\.kind)) == [.trackingGap, .darkStop, .lateArrival])
+        #expect(evidence.count == 3)
         let gap = try #require(evidence.first { $0.kind == .trackingGap })
         #expect(abs(gap.value - 150) < 0.01)
+        let dark = try #require(evidence.first { $0.kind == .darkStop })
+        let across = Geo.distanceKm(Self.point(100, 0), Self.point(110, 0))
+        #expect(abs(dark.value - (150 - across * 1.35 / 70 * 60)) < 0.01)
+        #expect(dark.pointIDs == gap.pointIDs)
+        // The same gap driven through (110 km further on after it) is no stop.
+        let driven = Self.drive(0, 120, along: (0, 100)) + Self.drive(270, 720, along: (250, 300))
+        #expect(!Self.analyze([try Self.leg(arrivedMinutes: 720)], Self.track(driven)).contains { $0.kind == .darkStop })
         let late = try #require(evidence.first { $0.kind == .lateArrival })
         let allowed = 300 * 1.35 / 70 + 2
         #expect(abs(late.value - (12 - allowed)) < 0.01)
-        #expect(evidence.map(\.kind) == [.lateArrival, .trackingGap])  // by start: departure, then the gap
+        #expect(evidence.map(\.kind) == [.lateArrival, .trackingGap, .darkStop])  // by start: departure, then the gap
     }
 
     @Test func lateArrivalFiresOnlyWhenLate() throws {

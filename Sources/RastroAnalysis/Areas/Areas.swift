@@ -26,6 +26,9 @@ enum Areas {
         var evidence: Findings.EvidenceRef
         /// Days since 1970, when known.
         var day: Int? = nil
+        /// For evidence that points at a place by itself, what kind of signal it is (each kind of
+        /// field report its own); nil for ordinary stops.
+        var signal: String? = nil
     }
 
     /// Evidence this close to a lab already dismantled (an `illicit_lab` incident), from before the
@@ -57,26 +60,28 @@ enum Areas {
             }
             points.append(Point(lat: evidence.lat, lon: evidence.lon, weight: base * (1 + boost),
                                 kind: recurring ? "recurring_stop" : evidence.kind.rawValue, evidence: .init(kind: Kind.legs.rawValue, id: evidence.legID),
-                                day: Int(evidence.start / 86_400)))
+                                day: Int(evidence.start / 86_400), signal: recurring ? "recurring_stop" : nil))
         }
-        // Field and aerial reports.
+        // Field and aerial reports. A stopped vehicle is telling where no facility is known, and more
+        // so when it is one of the vehicles that carry the chemicals.
+        let carriers = Set(data.legs.map(\.vehicleID))
         for observation in data.observations {
             let base: Double
             switch observation.kind {
             case "chemical_signature": base = 1.2
             case "site_activity", "waste_dump": base = 1.0
-            case "vehicle": base = 0.6
+            case "vehicle": base = observation.vehicleID.map(carriers.contains) == true ? 1.5 : 1.0
             default: base = 0.3
             }
             points.append(Point(lat: observation.position.lat, lon: observation.position.lon, weight: 2 * base * (observation.confidence ?? 0.5),
                                 kind: "observation", evidence: .init(kind: Kind.observations.rawValue, id: observation.observationID),
-                                day: Clock.day(String(observation.observedAt.prefix(10)))))
+                                day: Clock.day(String(observation.observedAt.prefix(10))), signal: "observation:" + observation.kind))
         }
         // Seizures and stopped shipments say where diverted chemicals travelled.
         for incident in data.incidents {
             guard let position = incident.position, incident.kind != "illicit_lab" else { continue }
             points.append(Point(lat: position.lat, lon: position.lon, weight: 0.4, kind: "incident",
-                                evidence: .init(kind: Kind.incidents.rawValue, id: incident.incidentID)))
+                                evidence: .init(kind: Kind.incidents.rawValue, id: incident.incidentID), signal: "incident"))
         }
         // Risky parties' premises.
         let entityRisk = Dictionary(entities.map { ($0.id, $0.risk) }, uniquingKeysWith: max)
@@ -85,7 +90,7 @@ enum Areas {
             for organization in organizations {
                 guard let lat = organization.lat, let lon = organization.lon else { continue }
                 points.append(Point(lat: lat, lon: lon, weight: risk, kind: "risky_party",
-                                    evidence: .init(kind: Kind.organizations.rawValue, id: organization.orgID)))
+                                    evidence: .init(kind: Kind.organizations.rawValue, id: organization.orgID), signal: "risky_party"))
             }
         }
         let raids = data.incidents.compactMap { incident -> (Coordinate, Int)? in
@@ -115,9 +120,6 @@ enum Areas {
         return (Int(rx), Int(rz))
     }
 
-    /// The kinds of evidence that point at a place by themselves (not ordinary stops).
-    static let telling: Set<String> = ["recurring_stop", "observation", "incident", "risky_party"]
-
     static func rank(_ points: [Point]) -> [Area] {
         struct Key: Hashable { var q: Int; var r: Int }
         var cells: [Key: [Int]] = [:]
@@ -136,7 +138,7 @@ enum Areas {
                 counted += near
             }
             // Several kinds of telling evidence in one place say more than many of one kind.
-            let kinds = max(1, Set(counted.map { points[$0].kind }).intersection(telling).count)
+            let kinds = max(1, Set(counted.compactMap { points[$0].signal }).count)
             scored.append((key, score * (1 + 0.25 * Double(kinds - 1)), counted))
         }
         scored.sort { ($0.score, $1.key.q, $1.key.r) > ($1.score, $0.key.q, $0.key.r) }

@@ -48,14 +48,30 @@ public struct AnalysisData: Sendable {
         data.incidents = try await typed(.incidents, Incident.init)
         progress(Kind.trackPoints.rawValue)
         var tracks: [String: Track] = [:]
-        try await store.scanTrackPoints(viewer: viewer) { page in
-            for row in page {
-                guard case .success(let time) = Timestamp.parseTimestamp(row.recordedAt) else { continue }
-                tracks[row.vehicleID, default: Track(vehicleID: row.vehicleID)]
-                    .append(time: Int64(time.epochSeconds.rounded(.down)), lat: row.lat, lon: row.lon, source: Track.Source(row.source),
-                            speedKmh: row.speedKmh)
+        // Points come vehicle by vehicle: fill one track at a time, and file it when the vehicle changes.
+        var current = Track(vehicleID: "")
+        func file() {
+            guard current.count > 0 else { return }
+            if var earlier = tracks[current.vehicleID] {
+                for index in 0..<current.count {
+                    earlier.append(time: current.times[index], lat: current.lats[index], lon: current.lons[index], source: current.sources[index],
+                                   speedKmh: current.speeds[index] >= 0 ? Double(current.speeds[index]) : nil)
+                }
+                tracks[current.vehicleID] = earlier
+            } else {
+                tracks[current.vehicleID] = current
             }
         }
+        try await store.scanTrackPoints(viewer: viewer) { page in
+            for row in page {
+                if row.vehicleID != current.vehicleID {
+                    file()
+                    current = Track(vehicleID: row.vehicleID)
+                }
+                current.append(time: row.time, lat: row.lat, lon: row.lon, source: Track.Source(row.source), speedKmh: row.speedKmh)
+            }
+        }
+        file()
         for key in Array(tracks.keys) { tracks[key]!.sort() }
         data.tracks = tracks
         return data

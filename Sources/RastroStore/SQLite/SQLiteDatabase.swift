@@ -100,6 +100,16 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         return rows
     }
 
+    /// Runs a query and hands each row to `body` as it is stepped, without collecting the rows (for
+    /// scans of millions of rows). The connection stays locked until the scan ends.
+    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (SQLiteStatement) throws -> Void) throws {
+        lock.lock(); defer { lock.unlock() }
+        trace?(sql)
+        let statement = try prepare(sql, traced: false)
+        try statement.bind(binds)
+        while try statement.step() { try body(statement) }
+    }
+
     /// Prepares a statement for repeated use (the bulk load path).
     func prepare(_ sql: String, traced: Bool = true) throws -> SQLiteStatement {
         if traced { trace?(sql) }

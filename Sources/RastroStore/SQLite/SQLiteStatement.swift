@@ -79,4 +79,14 @@ final class SQLiteStatement {
     }
 
     func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
+
+    // Typed reads of the current row, without building an `SQLValue` (the streaming scans).
+    @inline(__always) func isNull(_ index: Int32) -> Bool { sqlite3_column_type(statement, index) == SQLITE_NULL }
+    @inline(__always) func double(_ index: Int32) -> Double { sqlite3_column_double(statement, index) }
+
+    /// The column's text as UTF-8 bytes, valid only inside `body` (empty for NULL).
+    @inline(__always) func withText<T>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        guard let pointer = sqlite3_column_text(statement, index) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, index))))
+    }
 }
