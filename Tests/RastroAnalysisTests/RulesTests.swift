@@ -81,6 +81,8 @@ private struct RulesWorld {
     var entityOf: [Mention: String] = [:]
     var names: [String: String] = [:]
     var associations: [EntityAssociationRow] = []
+    /// The route each vehicle drives (see `trip`): a new vehicle gets the next one.
+    var routeOfVehicle: [String: Int] = [:]
 
     /// N-phenethyl-4-piperidone: a fentanyl precursor in Table I, HS 2933.37.
     static let npp = "39742-60-4"
@@ -204,9 +206,15 @@ private struct RulesWorld {
 
     /// A leg of `vehicle` on the road, `day` days after 2026-03-02, carrying a consignment or a
     /// transfer, arriving `arrival` minutes after departure (by default at its last fix); its fixes
-    /// join the vehicle's track.
+    /// join the vehicle's track. Each vehicle's legs are recorded as leaving from their own point
+    /// 2.2 km further south per vehicle (route 0 starts at the road's origin), so that different
+    /// vehicles are on different routes, unless `route` says otherwise: stops of trips between the
+    /// same two places never make a place recur.
     mutating func trip(_ legID: String, vehicle: String, consignment: String? = nil, transfer: String? = nil, _ fixes: [Road.Fix],
-                       arrival: Double? = nil, day: Int = 0) throws {
+                       arrival: Double? = nil, day: Int = 0, route: Int? = nil) throws {
+        let route = route ?? routeOfVehicle[vehicle] ?? routeOfVehicle.count
+        if routeOfVehicle[vehicle] == nil { routeOfVehicle[vehicle] = route }
+        let origin = Road.point(-2.2 * Double(route), 0)
         let arrival = arrival ?? fixes.last?.minutes ?? 0
         let departure = Road.t0 + Int64(day) * 86_400
         func time(_ minutes: Double) -> Int64 { departure + Int64((minutes * 60).rounded()) }
@@ -214,7 +222,7 @@ private struct RulesWorld {
                     "arrived_at": Timestamp.format(epoch: time(arrival))]
         text["consignment_id"] = consignment
         text["transfer_id"] = transfer
-        let numbers = ["origin_lat": Road.origin.lat, "origin_lon": Road.origin.lon,
+        let numbers = ["origin_lat": origin.lat, "origin_lon": origin.lon,
                        "destination_lat": Road.destination.lat, "destination_lon": Road.destination.lon]
         data.legs.append(try Leg(try Self.record(.legs, legID, text: text, numbers: numbers)))
         var track = data.tracks[vehicle] ?? Track(vehicleID: vehicle)
@@ -228,9 +236,10 @@ private struct RulesWorld {
 
     /// A leg that turns off the road halfway to stop (see `Road.detour`).
     mutating func detourTrip(_ legID: String, vehicle: String, consignment: String? = nil, transfer: String? = nil, off: Double = 11,
-                             north: Double = 0, minutes: Double = 45, kmh: Double? = 0, day: Int = 0) throws {
+                             north: Double = 0, minutes: Double = 45, kmh: Double? = 0, day: Int = 0, route: Int? = nil) throws {
         let detour = Road.detour(off: off, north: north, minutes: minutes, kmh: kmh)
-        try trip(legID, vehicle: vehicle, consignment: consignment, transfer: transfer, detour.fixes, arrival: detour.arrival, day: day)
+        try trip(legID, vehicle: vehicle, consignment: consignment, transfer: transfer, detour.fixes, arrival: detour.arrival, day: day,
+                 route: route)
     }
 }
 
@@ -804,6 +813,30 @@ private func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) < 1e
             try $0.detourTrip("L-3", vehicle: "V-3", consignment: "C-3")
         }
         #expect(deep.fired("C-1") == ["recurring_stop"])
+    }
+
+    @Test func recurringStopIgnoresTripsOnTheSameRouteAndCountsTheSameSpotOnTheWay() throws {
+        // Three vehicles between the same two places stop at the same spot: chance on a shared road.
+        let sameRoute = try Self.withLot {
+            try $0.detourTrip("L-1", vehicle: "V-1", consignment: "C-1", route: 0)
+            try $0.detourTrip("L-2", vehicle: "V-2", consignment: "C-2", route: 0)
+            try $0.detourTrip("L-3", vehicle: "V-3", consignment: "C-3", route: 0)
+        }
+        #expect(sameRoute.fired("C-1") == ["route_deviation"])
+        // A spot on the way (no detour) where three other vehicles on other routes stopped within
+        // 50 m is one place; two others, or the third 80 m away, are not enough.
+        func onTheWay(others: Int, lastNorth: Double = 0) throws -> Set<String> {
+            try Self.withLot {
+                try $0.detourTrip("L-1", vehicle: "V-1", consignment: "C-1", off: 0.5)
+                for other in 1...others {
+                    try $0.detourTrip("L-\(other + 1)", vehicle: "V-\(other + 1)", consignment: "C-\(other + 1)", off: 0.5,
+                                      north: other == others ? lastNorth : 0)
+                }
+            }.fired("C-1")
+        }
+        #expect(try onTheWay(others: 3) == ["route_deviation", "recurring_stop"])
+        #expect(try onTheWay(others: 2) == ["route_deviation"])
+        #expect(try onTheWay(others: 3, lastNorth: 0.08) == ["route_deviation"])
     }
 
     @Test func holderRecurringStopFiresOnTheHoldersOwnTripsSoonAfterReceipt() throws {

@@ -11,32 +11,32 @@ public struct RiskConfig: Sendable, Hashable, Codable {
     /// medium worlds of seeds 1001, 2002 and 3003 together; rules the fit gave a negative weight
     /// (they fire more on honest consignments in those worlds) are set to 0 rather than allowed to
     /// lower a risk. Measured on unseen seeds in docs/benchmarks.md.
-    public var intercept = -4.939
+    public var intercept = -4.896
     /// Rule name → weight (log-odds per unit of strength).
     public var weights: [String: Double] = [
-        "associated_with_incident_party": 0.895,
-        "dark_and_late": 0.643,
-        "dark_stop": 1.018,
-        "fentanyl_precursor": 1.24,
-        "holder_recurring_stop": 1.007,
-        "late_arrival": 0.747,
-        "mass_balance_gap": 0.377,
-        "mislabelling": 2.183,
+        "associated_with_incident_party": 0.782,
+        "dark_and_late": 0.699,
+        "dark_stop": 0.938,
+        "fentanyl_precursor": 1.146,
+        "holder_recurring_stop": 1.019,
+        "late_arrival": 0.755,
+        "mass_balance_gap": 0.349,
+        "mislabelling": 2.11,
         "missing_usage_report": 0.0,
-        "named_in_incident": 0.58,
-        "new_importer": 2.486,
-        "pen_missing": 1.225,
-        "recurring_stop": 3.533,
-        "reseller_consumption": 3.026,
-        "residential_address": 1.476,
+        "named_in_incident": 0.577,
+        "new_importer": 2.269,
+        "pen_missing": 1.093,
+        "recurring_stop": 3.91,
+        "reseller_consumption": 3.167,
+        "residential_address": 1.228,
         "route_deviation": 0.0,
-        "structuring": 2.78,
-        "table_i_precursor": 0.713,
-        "tax_id_problem": 1.077,
-        "tracking_gap": 0.46,
-        "transshipment": 0.144,
-        "unknown_address": 0.485,
-        "unregistered_importer": 3.433,
+        "structuring": 2.734,
+        "table_i_precursor": 0.746,
+        "tax_id_problem": 0.952,
+        "tracking_gap": 0.687,
+        "transshipment": 0.295,
+        "unknown_address": 0.509,
+        "unregistered_importer": 2.944,
         "unusual_quantity": 0.0,
     ]
     /// A company registered less than this many days before an import is new.
@@ -59,6 +59,10 @@ public struct RiskConfig: Sendable, Hashable, Codable {
     public var recurrenceKm = 0.1
     /// A stop recurs when at least this many other vehicles stopped at the same place.
     public var recurrenceVehicles = 2
+    /// A stop on the way recurs too when at least `exactRecurrenceVehicles` other vehicles stopped
+    /// within `exactRecurrenceKm` of it (the same spot, not just the same stretch of road).
+    public var exactRecurrenceKm = 0.05
+    public var exactRecurrenceVehicles = 3
     /// Only stops that cost a detour count towards a recurring stop: going through the stop makes the
     /// trip at least max(detourMinimumKm, detourFraction × the straight distance) longer.
     public var detourMinimumKm = 2.0
@@ -70,7 +74,7 @@ public struct RiskConfig: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case version, intercept, weights, newCompanyDays, structuringCount, structuringDays, structuringMaxKg, unusualZ,
-             transshipmentCountries, alertThreshold, recurrenceKm, recurrenceVehicles, detourMinimumKm, detourFraction, holderWindowDays
+             transshipmentCountries, alertThreshold, recurrenceKm, recurrenceVehicles, exactRecurrenceKm, exactRecurrenceVehicles, detourMinimumKm, detourFraction, holderWindowDays
     }
 
     /// Reads a configuration file; a key it leaves out keeps its standard value, and a rule it
@@ -90,6 +94,8 @@ public struct RiskConfig: Sendable, Hashable, Codable {
         alertThreshold = try container.decodeIfPresent(Double.self, forKey: .alertThreshold) ?? standard.alertThreshold
         recurrenceKm = try container.decodeIfPresent(Double.self, forKey: .recurrenceKm) ?? standard.recurrenceKm
         recurrenceVehicles = try container.decodeIfPresent(Int.self, forKey: .recurrenceVehicles) ?? standard.recurrenceVehicles
+        exactRecurrenceKm = try container.decodeIfPresent(Double.self, forKey: .exactRecurrenceKm) ?? standard.exactRecurrenceKm
+        exactRecurrenceVehicles = try container.decodeIfPresent(Int.self, forKey: .exactRecurrenceVehicles) ?? standard.exactRecurrenceVehicles
         detourMinimumKm = try container.decodeIfPresent(Double.self, forKey: .detourMinimumKm) ?? standard.detourMinimumKm
         detourFraction = try container.decodeIfPresent(Double.self, forKey: .detourFraction) ?? standard.detourFraction
         holderWindowDays = try container.decodeIfPresent(Int.self, forKey: .holderWindowDays) ?? standard.holderWindowDays

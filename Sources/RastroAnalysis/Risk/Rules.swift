@@ -22,11 +22,18 @@ struct Rules {
     var routesOfLeg: [String: [RouteEvidence]] = [:]
     var traceOf: [String: CustodyTrace] = [:]
     var balanceOf: [String: [BalanceRow]] = [:]
+    /// Stops that cost a detour, and every stop, by 1 km cell.
     var stopCells: [Int64: [RouteEvidence]] = [:]
+    var allStopCells: [Int64: [RouteEvidence]] = [:]
     var observationCells: [Int64: [Observation]] = [:]
     /// Each leg's most recurring stop: a stop (dwell or reported stationary) away from known sites
     /// where other vehicles also stopped.
     var recurringOfLeg: [String: RecurringStop] = [:]
+    /// Each leg's origin and destination, rounded to about a kilometre (legs with both ends only).
+    var routeOfLeg: [String: [Int32]] = [:]
+    /// The same, counting only stops that cost a detour (a holder's other trips are many; only the
+    /// stricter sign is used for them).
+    var detourRecurringOfLeg: [String: RecurringStop] = [:]
     /// Each entity's outgoing trips (the legs of transfers it sent), by departure day.
     var tripsFrom: [String: [(day: Int, legID: String)]] = [:]
     /// Declared consumption by parties registered as resellers (distributors, brokers), by entity and
@@ -76,13 +83,18 @@ struct Rules {
 
     /// Other vehicles' stops within `recurrenceKm` of this one: one leg per vehicle (a truck that
     /// parks in the same yard every day is one stop), and the field reports made there.
-    func recurrence(of stop: RouteEvidence) -> RecurringStop {
+    /// With `exact`, among every stop (detour or not) within `exactRecurrenceKm`.
+    func recurrence(of stop: RouteEvidence, exact: Bool = false) -> RecurringStop {
         let here = Coordinate(lat: stop.lat, lon: stop.lon)
-        let radius = config.recurrenceKm
+        let radius = exact ? config.exactRecurrenceKm : config.recurrenceKm
+        let cells = exact ? allStopCells : stopCells
         var legOfVehicle: [String: String] = [:]
         var reports: [String] = []
+        // Trips between the same two places stop at the same points of their road by chance;
+        // they do not make a place recur.
+        let route = routeOfLeg[stop.legID]
         for key in Self.nearbyCells(stop.lat, stop.lon) {
-            for other in stopCells[key] ?? [] where other.vehicleID != stop.vehicleID
+            for other in cells[key] ?? [] where other.vehicleID != stop.vehicleID && (route == nil || routeOfLeg[other.legID] != route)
                 && Geo.distanceKm(here, Coordinate(lat: other.lat, lon: other.lon)) <= radius {
                 legOfVehicle[other.vehicleID] = min(legOfVehicle[other.vehicleID] ?? other.legID, other.legID)
             }
@@ -121,20 +133,40 @@ struct Rules {
             if let transfer = leg.transferID { legsOfTransfer[transfer, default: []].append(leg.legID) }
         }
         var legByID: [String: Leg] = [:]
-        for leg in data.legs { legByID[leg.legID] = leg }
+        for leg in data.legs {
+            legByID[leg.legID] = leg
+            if let origin = leg.origin, let destination = leg.destination {
+                routeOfLeg[leg.legID] = [origin.lat, origin.lon, destination.lat, destination.lon].map { Int32(($0 * 100).rounded()) }
+            }
+        }
         for evidence in routes {
-            if evidence.kind == .dwell || evidence.kind == .stop, Self.isDetour(evidence, legByID[evidence.legID], config) {
-                stopCells[Self.cell(evidence.lat, evidence.lon), default: []].append(evidence)
+            if evidence.kind == .dwell || evidence.kind == .stop {
+                allStopCells[Self.cell(evidence.lat, evidence.lon), default: []].append(evidence)
+                if Self.isDetour(evidence, legByID[evidence.legID], config) {
+                    stopCells[Self.cell(evidence.lat, evidence.lon), default: []].append(evidence)
+                }
             }
             routesOfLeg[evidence.legID, default: []].append(evidence)
         }
         for observation in data.observations {
             observationCells[Self.cell(observation.position.lat, observation.position.lon), default: []].append(observation)
         }
-        for evidence in routes where (evidence.kind == .dwell || evidence.kind == .stop) && Self.isDetour(evidence, legByID[evidence.legID], config) {
-            let found = recurrence(of: evidence)
-            guard found.otherLegs.count >= config.recurrenceVehicles else { continue }
-            if recurringOfLeg[evidence.legID].map({ found.weight > $0.weight }) ?? true { recurringOfLeg[evidence.legID] = found }
+        // A stop recurs when enough other vehicles stopped there at the cost of a detour too, or when
+        // more of them stopped on the very same spot (the same premises on the way).
+        for evidence in routes where evidence.kind == .dwell || evidence.kind == .stop {
+            var candidates: [RecurringStop] = []
+            if Self.isDetour(evidence, legByID[evidence.legID], config) {
+                let found = recurrence(of: evidence)
+                if found.otherLegs.count >= config.recurrenceVehicles {
+                    candidates.append(found)
+                    if detourRecurringOfLeg[evidence.legID].map({ found.weight > $0.weight }) ?? true { detourRecurringOfLeg[evidence.legID] = found }
+                }
+            }
+            let exact = recurrence(of: evidence, exact: true)
+            if exact.otherLegs.count >= config.exactRecurrenceVehicles { candidates.append(exact) }
+            for found in candidates where recurringOfLeg[evidence.legID].map({ found.weight > $0.weight }) ?? true {
+                recurringOfLeg[evidence.legID] = found
+            }
         }
         for report in data.usageReports {
             guard let consumed = report.consumedKg, consumed > 0, let start = Clock.day(report.periodStart), let end = Clock.day(report.periodEnd) else { continue }
@@ -365,7 +397,7 @@ struct Rules {
             for (holder, received) in receipts {
                 for trip in tripsFrom[holder] ?? [] where trip.day >= received && trip.day <= received + config.holderWindowDays
                     && !carrying.contains(trip.legID) {
-                    if let found = recurringOfLeg[trip.legID], holderStop.map({ found.weight > $0.found.weight }) ?? true { holderStop = (holder, found) }
+                    if let found = detourRecurringOfLeg[trip.legID], holderStop.map({ found.weight > $0.found.weight }) ?? true { holderStop = (holder, found) }
                 }
             }
             // A holder registered as a reseller that declared consumption of this chemical for the
