@@ -56,17 +56,29 @@ struct Rules {
         var weight: Int { otherLegs.count * 2 + reports.count }
     }
 
-    /// A 1 km grid cell key.
+    /// Stops and field reports are bucketed in cells this many km high (and about as wide).
+    static let cellKm = 0.1
+
+    /// A grid cell key (cells of `cellKm`).
     static func cell(_ lat: Double, _ lon: Double) -> Int64 {
-        let y = Int64((lat * 111.32).rounded(.down)), x = Int64((lon * 111.32 * cos(lat * .pi / 180)).rounded(.down))
+        let scale = 111.32 / cellKm
+        let y = Int64((lat * scale).rounded(.down)), x = Int64((lon * scale * cos(lat * .pi / 180)).rounded(.down))
         return y << 32 | (x & 0xFFFF_FFFF)
     }
 
-    /// The cells around a point that can hold anything within 1 km of it.
-    static func nearbyCells(_ lat: Double, _ lon: Double) -> [Int64] {
-        let y = Int64((lat * 111.32).rounded(.down)), x = Int64((lon * 111.32 * cos(lat * .pi / 180)).rounded(.down))
+    /// The cells around a point that can hold anything within `radiusKm` of it (one more column each
+    /// side: a cell's width shifts a little from row to row with the cosine of the latitude).
+    static func nearbyCells(_ lat: Double, _ lon: Double, radiusKm: Double) -> [Int64] {
+        let scale = 111.32 / cellKm
+        let y = Int64((lat * scale).rounded(.down)), x = Int64((lon * scale * cos(lat * .pi / 180)).rounded(.down))
+        let span = radiusKm.isFinite ? max(1, min(50, Int((radiusKm / cellKm).rounded(.up)))) : 1
         var out: [Int64] = []
-        for dy in -1...1 { for dx in -2...2 { out.append((y + Int64(dy)) << 32 | ((x + Int64(dx)) & 0xFFFF_FFFF)) } }
+        out.reserveCapacity((2 * span + 1) * (2 * span + 3))
+        for dy in stride(from: -span, through: span, by: 1) {
+            for dx in stride(from: -span - 1, through: span + 1, by: 1) {
+                out.append((y + Int64(dy)) << 32 | ((x + Int64(dx)) & 0xFFFF_FFFF))
+            }
+        }
         return out
     }
 
@@ -93,7 +105,7 @@ struct Rules {
         // Trips between the same two places stop at the same points of their road by chance;
         // they do not make a place recur.
         let route = routeOfLeg[stop.legID]
-        for key in Self.nearbyCells(stop.lat, stop.lon) {
+        for key in Self.nearbyCells(stop.lat, stop.lon, radiusKm: radius) {
             for other in cells[key] ?? [] where other.vehicleID != stop.vehicleID && (route == nil || routeOfLeg[other.legID] != route)
                 && Geo.distanceKm(here, Coordinate(lat: other.lat, lon: other.lon)) <= radius {
                 legOfVehicle[other.vehicleID] = min(legOfVehicle[other.vehicleID] ?? other.legID, other.legID)
