@@ -22,7 +22,7 @@ struct Rules {
     var routesOfLeg: [String: [RouteEvidence]] = [:]
     var traceOf: [String: CustodyTrace] = [:]
     var balanceOf: [String: [BalanceRow]] = [:]
-    /// Stops that cost a detour, and every stop, by 1 km cell.
+    /// Stops that cost a detour, and every stop, by grid cell (`cell`).
     var stopCells: [Int64: [RouteEvidence]] = [:]
     var allStopCells: [Int64: [RouteEvidence]] = [:]
     var observationCells: [Int64: [Observation]] = [:]
