@@ -2,12 +2,15 @@
 """Fits the risk model's weights on simulated worlds (issue 5): logistic regression of "diverted"
 on each rule's strength, from the stored detail of `rastro analyze` runs and the worlds' truth.
 
+    scripts/analysis/calibrate.py --probe PROBE.json        # every rule at weight 1
+    rastro analyze --database sqlite:STORE.db --rules PROBE.json   # for each training world
     scripts/analysis/calibrate.py OUT.json STORE.db TRUTH.json [STORE.db TRUTH.json ...]
 
-Writes a RiskConfig (the current one with the fitted intercept and weights) to OUT.json, for
+A rule's strength is read back from its stored contribution ÷ its weight, so the training runs must
+use the probe (a rule at weight 0 does not fire at all). Writes a RiskConfig (the current one with the fitted intercept and weights) to OUT.json, for
 `rastro analyze --rules OUT.json`; prints the fit and each weight. Standard library only: Newton's
 method with a small L2 penalty (the rules are few, the worlds small)."""
-import json, math, sqlite3, sys
+import json, math, re, sqlite3, sys
 
 
 def load(store, truth_path):
@@ -85,6 +88,19 @@ def auc(scores, labels):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--probe":
+        # A configuration that lets every rule fire with weight 1, so that each rule's strength can be
+        # read back from the stored reasons: analyze the training worlds with it first.
+        from pathlib import Path
+        source = (Path(__file__).resolve().parents[2] / "Sources/RastroAnalysis/Risk/RiskModel.swift").read_text()
+        start = source.index("public var weights: [String: Double] = [")
+        names = re.findall(r'"([a-z_]+)":', source[start:source.index("\n    ]", start)])
+        json.dump({"version": "probe", "intercept": -4.0, "weights": {name: 1.0 for name in names}}, open(sys.argv[2], "w"), indent=2,
+                  sort_keys=True)
+        print(f"{len(names)} rules at weight 1 in {sys.argv[2]}")
+        return
+    if len(sys.argv) < 4 or len(sys.argv) % 2:
+        sys.exit(__doc__)
     out, pairs = sys.argv[1], sys.argv[2:]
     config, rows = None, []
     for store, truth in zip(pairs[0::2], pairs[1::2]):
@@ -97,8 +113,8 @@ def main():
     config["intercept"] = round(beta[0], 3)
     for rule, weight in zip(rules, beta[1:]):
         fired = sum(1 for s, _ in rows if s.get(rule, 0) > 0)
-        print(f"  {rule:32s} {weight:+.3f}  (fires on {fired})")
-        config["weights"][rule] = round(weight, 3)
+        print(f"  {rule:32s} {weight:+.3f}  (fires on {fired}){'  → 0: a red flag never lowers a risk' if weight < 0 else ''}")
+        config["weights"][rule] = max(0.0, round(weight, 3))
     config["version"] = config["version"].split("+")[0] + "+fitted"
     json.dump(config, open(out, "w"), indent=2, sort_keys=True)
 
