@@ -68,18 +68,19 @@ struct Analyze: AsyncParsableCommand {
     static func analyze(_ store: Store, config: RiskConfig, actor: String, quiet: Bool) async throws -> (Summary, AnalysisResult) {
         let started = ContinuousClock.now
         let startedAt = Timestamp.format(epoch: Int64(Date().timeIntervalSince1970))
-        func note(_ text: String) { if !quiet { Terminal.note(text) } }
-        note("resolving parties …")
+        let progress = StageProgress(quiet: quiet)
+        defer { progress.finish() }
+        progress.enter("resolving parties")
         let settings = try await store.settings()
         let (outcome, mentions) = try await resolveAndStore(store, actor: actor, reestimate: false)
         var entityOf: [Mention: String] = [:]
         for (index, mention) in mentions.enumerated() { entityOf[mention.mention] = outcome.entityOf[index] }
         let index = EntityIndex(entityOf: entityOf, names: try await store.entityNames(), associations: outcome.write.associations)
         let resolved = ContinuousClock.now
-        note("reading the data …")
-        let data = try await AnalysisData.load(from: store, viewer: settings.viewer)
+        progress.enter("reading the data")
+        let data = try await AnalysisData.load(from: store, viewer: settings.viewer) { progress.enter($0) }
         let loaded = ContinuousClock.now
-        var result = Analyzer(config: config).analyze(data, entities: index) { note("analyzing: \($0) …") }
+        var result = Analyzer(config: config).analyze(data, entities: index) { progress.enter($0) }
         result.seconds["resolve"] = (resolved - started).seconds
         result.seconds["load"] = (loaded - resolved).seconds
         let findings = result.findings(entityIndex: index, mentions: mentions.map(\.mention))
@@ -98,6 +99,7 @@ struct Analyze: AsyncParsableCommand {
             var config: RiskConfig
         }
         let detail = Detail(consignments: result.consignments, entities: result.entities, areas: result.areas, config: config)
+        progress.enter("storing the run")
         try await store.writeAnalysis(AnalysisRun(
             runID: runID, startedAt: startedAt, finishedAt: Timestamp.format(epoch: Int64(Date().timeIntervalSince1970)), actor: actor,
             summary: String(decoding: try encoder.encode(summary), as: UTF8.self),

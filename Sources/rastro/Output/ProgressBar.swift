@@ -57,3 +57,48 @@ final class ProgressBar: @unchecked Sendable {
         return String(format: "%d:%02d", total / 60, total % 60)
     }
 }
+
+/// Shows `rastro analyze`'s progress on stderr: on a terminal, a bar of its stages with the current
+/// one and the time so far, redrawn in place; otherwise one plain line per stage.
+final class StageProgress: @unchecked Sendable {
+    /// The stages in order, as `Analyzer` and the command name them.
+    static let stages = ["resolving parties", "reading the data", "custody", "mass balance", "routes", "risk", "areas", "storing the run"]
+
+    private let start = Date()
+    private let interactive: Bool
+    private let quiet: Bool
+    private var done = 0
+    private let lock = NSLock()
+
+    init(quiet: Bool, interactive: Bool = Terminal.stderrIsTerminal) {
+        self.quiet = quiet
+        self.interactive = interactive
+    }
+
+    /// Enters a stage (one of `stages`; anything else is shown as a detail of the current one).
+    func enter(_ stage: String) {
+        guard !quiet else { return }
+        lock.withLock {
+            let detail: String
+            if let index = Self.stages.firstIndex(of: stage) {
+                done = index
+                detail = stage
+            } else {
+                detail = "\(Self.stages[done]): \(stage)"
+            }
+            if interactive {
+                let width = 16, filled = width * done / Self.stages.count
+                let line = String(format: "\r[%@%@] %d/%d  %@  %@\u{1B}[K", String(repeating: "#", count: filled),
+                                  String(repeating: "-", count: width - filled), done + 1, Self.stages.count, detail,
+                                  ProgressBar.duration(Date().timeIntervalSince(start)))
+                FileHandle.standardError.write(Data(line.utf8))
+            } else {
+                Terminal.note("\(detail) …")
+            }
+        }
+    }
+
+    func finish() {
+        if interactive && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
