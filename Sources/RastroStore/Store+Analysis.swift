@@ -1,4 +1,4 @@
-public import RastroModel
+import RastroModel
 
 /// One track point as analysis reads it: no marking or provenance, only what the geometry needs.
 public struct TrackPointRow: Sendable, Hashable {
@@ -167,6 +167,13 @@ extension Store {
             try? await connection.execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// The newest analysis run's id and finish time, without its JSON (for checks on hot paths).
+    public func latestAnalysisStamp() async throws -> (runID: String, finishedAt: String)? {
+        guard let row = try await connection.query(
+            "SELECT run_id, finished_at FROM analysis_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1", []).first else { return nil }
+        return (row["run_id"].text ?? "", row["finished_at"].text ?? "")
     }
 
     /// The newest analysis run, if any.

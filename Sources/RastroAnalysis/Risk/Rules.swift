@@ -1,5 +1,5 @@
 import Foundation
-public import RastroModel
+import RastroModel
 import RastroResolve
 
 /// The red-flag rules, each with its evidence. See docs/analysis.md for what each one means and
@@ -224,13 +224,13 @@ struct Rules {
         let cas = consignment.chemical.cas, name = consignment.chemical.name
         let byCAS = cas.flatMap { catalog.chemical(cas: $0) }
         let byName = name.flatMap { catalogChemical(named: $0, catalog) }
-        if let cas, let name, let byCAS, let byName, byCAS.cas != byName.cas {
+        if let cas, let byCAS, let byName, byCAS.cas != byName.cas {
             return (1, "CAS \(cas) is \(byCAS.nameEN) but the name says \(byName.nameEN)")
         }
         if let cas, let name, let byCAS, byName == nil {
             return (0.8, "CAS \(cas) is \(byCAS.nameEN) but the name says \u{201C}\(name)\u{201D}")
         }
-        if let cas, let name, let byName, byCAS == nil, CASNumber(cas) != nil {
+        if let cas, let byName, byCAS == nil, CASNumber(cas) != nil {
             return (0.8, "the name says \(byName.nameEN) (CAS \(byName.cas)) but the CAS number is \(cas)")
         }
         guard let hs = consignment.hsCode, hs.count >= 6 else { return nil }

@@ -34,8 +34,7 @@ struct Trace: AsyncParsableCommand {
         let (trace, names, legs) = try await store.withStore { store -> (CustodyTrace?, [String: String], [Leg]) in
             let settings = try await store.settings()
             let viewer = viewer.viewer(settings)
-            let entities = try await store.resolvedEntities()
-            guard !entities.isEmpty else {
+            guard try await !store.resolutionRuns(limit: 1).isEmpty else {
                 throw Failure(code: Failure.usage, message: "no resolution has run yet: run `rastro resolve` or `rastro analyze` first")
             }
             // Entity names come from whichever record named them first, which another
@@ -46,7 +45,7 @@ struct Trace: AsyncParsableCommand {
                 trace = stored
                 Terminal.note("as traced by the analysis of \(run.finishedAt) (run \(run.runID))")
             } else {
-                trace = try await Self.recompute(consignment, in: store, viewer: viewer, entities: entities)
+                trace = try await Self.recompute(consignment, in: store, viewer: viewer, entities: try await store.resolvedEntities())
                 Terminal.note("traced now from the records you may see (no current analysis holds this trace for you)")
             }
             guard let trace else { return (nil, [:], []) }
@@ -95,8 +94,8 @@ struct Trace: AsyncParsableCommand {
 
     /// The last analysis's trace, when that analysis is newer than every load and resolution (the
     /// node's view only: another organization's trace is rebuilt from what it may see).
-    static func storedTrace(_ consignment: String, in store: Store) async throws -> (CustodyTrace, AnalysisRun)? {
-        guard let run = try await store.latestAnalysis() else { return nil }
+    static func storedTrace(_ consignment: String, in store: Store) async throws -> (CustodyTrace, (runID: String, finishedAt: String))? {
+        guard let run = try await store.latestAnalysisStamp() else { return nil }
         if let load = try await store.lastLoadFinished(), load >= run.finishedAt { return nil }
         if let resolved = try await store.resolutionRuns(limit: 1).first, resolved.finishedAt > run.finishedAt { return nil }
         guard let row = try await store.storedTrace(consignment), row.runID == run.runID, let trace = CustodyTrace(row) else { return nil }
@@ -126,19 +125,6 @@ struct Trace: AsyncParsableCommand {
     }
 }
 
-/// A small deterministic generator for the benchmark's sample.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// `rastro trace-benchmark [--lookups N]` (not listed in the help; scripts/bench/analysis.sh):
 /// times N stored-trace lookups against the recursive SQL walk over the same custody edges, checks
 /// that both give the same steps, and prints the latencies and their ratio.
@@ -156,8 +142,8 @@ struct TraceBenchmark: AsyncParsableCommand {
         try await store.withStore { store in
             let ids = try await store.storedTraceIDs()
             guard !ids.isEmpty else { throw Failure(code: Failure.usage, message: "no stored traces: run `rastro analyze` first") }
-            var generator = SplitMix(seed: 20_261_125)
-            let sample = (0..<max(1, count)).map { _ in ids[Int(generator.next() % UInt64(ids.count))] }
+            // The same spread-out sample every run: a large prime step through the ids.
+            let sample = (0..<max(1, count)).map { ids[($0 * 7_919) % ids.count] }
             var lookup: [Double] = [], recursive: [Double] = [], steps = 0
             for id in sample {
                 let clock = ContinuousClock()
