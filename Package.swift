@@ -20,11 +20,14 @@ let package = Package(
         .library(name: "RastroSim", targets: ["RastroSim"]),
         .library(name: "RastroResolve", targets: ["RastroResolve"]),
         .library(name: "RastroAnalysis", targets: ["RastroAnalysis"]),
+        .library(name: "RastroShare", targets: ["RastroShare"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -39,6 +42,7 @@ let package = Package(
                 "RastroModel", "CSQLite",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
@@ -64,6 +68,14 @@ let package = Package(
             dependencies: ["RastroModel", "RastroStore", "RastroResolve"],
             swiftSettings: swiftSettings),
         .target(
+            name: "RastroShare",
+            dependencies: [
+                "RastroModel", "RastroStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "RastroSim",
             dependencies: ["RastroModel"],
             resources: [.copy("Resources/geo")],
@@ -72,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "rastro",
             dependencies: [
-                "RastroModel", "RastroStore", "RastroIngest", "RastroSim", "RastroResolve", "RastroAnalysis",
+                "RastroModel", "RastroStore", "RastroIngest", "RastroSim", "RastroResolve", "RastroAnalysis", "RastroShare",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -88,6 +100,7 @@ let package = Package(
         .testTarget(name: "RastroResolveTests", dependencies: ["RastroResolve", "RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroAnalysisTests", dependencies: ["RastroAnalysis", "RastroSim", "RastroIngest", "RastroTesting"],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "RastroShareTests", dependencies: ["RastroShare", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroSimTests", dependencies: ["RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroCLITests", dependencies: ["RastroTesting"], exclude: ["Snapshots"], swiftSettings: swiftSettings),
     ]

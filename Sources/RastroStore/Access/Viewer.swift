@@ -10,12 +10,19 @@ public struct Viewer: Sendable, Hashable, CustomStringConvertible {
     /// ISO 3166-1 alpha-2 of the organization's country.
     public var country: String
     public var roles: Set<Role>
+    /// The user reading, when known (a registered user of the node); nil for the node's own jobs
+    /// and for an organization named without a user.
+    public var user: String?
 
-    public init(organization: String, country: String, roles: Set<Role> = [.analyst]) {
+    public init(organization: String, country: String, roles: Set<Role> = [.analyst], user: String? = nil) {
         self.organization = organization
         self.country = country.uppercased()
         self.roles = roles
+        self.user = user
     }
 
-    public var description: String { "\(organization) (\(country))" }
+    /// Who the audit log names: the user, or the organization when there is none.
+    public var actor: String { user ?? organization }
+
+    public var description: String { user.map { "\($0) of \(organization) (\(country))" } ?? "\(organization) (\(country))" }
 }

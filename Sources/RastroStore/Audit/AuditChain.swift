@@ -1,0 +1,161 @@
+import Crypto
+import Foundation
+
+/// One thing someone did: a write, or a read of marked data.
+public struct AuditEvent: Sendable, Hashable {
+    /// The user (or, for the node's own jobs, the organization) that acted.
+    public var actor: String
+    /// The organization the actor acted for.
+    public var organization: String
+    /// What was done, e.g. `load`, `read`, `lead.send`.
+    public var action: String
+    /// The ids of what was touched (`kind/id`, a lead id, a user id …).
+    public var objects: [String]
+    /// Free text: the command, counts, a reason.
+    public var detail: String
+
+    public init(actor: String, organization: String, action: String, objects: [String] = [], detail: String = "") {
+        self.actor = actor
+        self.organization = organization
+        self.action = action
+        self.objects = objects
+        self.detail = detail
+    }
+
+    /// The event of `viewer` doing `action`.
+    public init(_ viewer: Viewer, _ action: String, objects: [String] = [], detail: String = "") {
+        self.init(actor: viewer.actor, organization: viewer.organization, action: action, objects: objects, detail: detail)
+    }
+}
+
+/// A stored audit entry: an event with its place in the chain.
+public struct AuditEntry: Sendable, Hashable {
+    public var seq: Int64
+    public var at: String
+    public var event: AuditEvent
+    public var previousHash: String
+    public var hash: String
+
+    public init(seq: Int64, at: String, event: AuditEvent, previousHash: String, hash: String) {
+        self.seq = seq
+        self.at = at
+        self.event = event
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+}
+
+/// The hash chain of the audit log. Each entry's hash is SHA-256 over the previous entry's hash
+/// (hex, the first entry uses 64 zeros) followed by the entry's canonical encoding: the tag
+/// `rastro-audit/1` and then, as netstrings (`<byte length>:<bytes>,`), the sequence number, time,
+/// actor, organization, action, the number of objects and each object, and the detail. Changing,
+/// removing or reordering any entry changes every hash after it.
+public enum AuditChain {
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public static func canonical(seq: Int64, at: String, event: AuditEvent) -> [UInt8] {
+        var bytes = Array("rastro-audit/1".utf8)
+        func field(_ text: String) {
+            let utf8 = Array(text.utf8)
+            bytes += Array("\(utf8.count):".utf8)
+            bytes += utf8
+            bytes.append(UInt8(ascii: ","))
+        }
+        field(String(seq))
+        field(at)
+        field(event.actor)
+        field(event.organization)
+        field(event.action)
+        field(String(event.objects.count))
+        for object in event.objects { field(object) }
+        field(event.detail)
+        return bytes
+    }
+
+    public static func hash(previous: String, seq: Int64, at: String, event: AuditEvent) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array(previous.utf8))
+        hasher.update(data: canonical(seq: seq, at: at, event: event))
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Objects are stored one per line; an id never holds a line break (ids are validated at load).
+    static func encodeObjects(_ objects: [String]) -> String {
+        objects.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
+    }
+
+    static func decodeObjects(_ text: String) -> [String] {
+        text.isEmpty ? [] : text.components(separatedBy: "\n")
+    }
+
+    /// Appends `events` inside the caller's open write transaction, after taking the chain's lock
+    /// (SQLite's write lock is already exclusive; PostgreSQL takes an advisory transaction lock).
+    static func append(_ events: [AuditEvent], on connection: any SQLConnection) async throws {
+        guard !events.isEmpty else { return }
+        if connection.dialect == .postgres {
+            try await connection.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))", [])
+        }
+        let last = try await connection.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", []).first
+        var seq = last?["seq"].integer ?? 0
+        var previous = last?["hash"].text ?? genesis
+        let at = Store.nowPrecise()
+        for event in events {
+            seq += 1
+            let event = AuditEvent(actor: event.actor, organization: event.organization, action: event.action,
+                                   objects: decodeObjects(encodeObjects(event.objects)), detail: event.detail)
+            let hash = hash(previous: previous, seq: seq, at: at, event: event)
+            try await connection.execute("""
+                INSERT INTO audit_log (seq, at, actor, org_id, action, objects, detail, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(seq), .text(at), .text(event.actor), .text(event.organization), .text(event.action),
+                      .text(encodeObjects(event.objects)), .text(event.detail), .text(previous), .text(hash)])
+            previous = hash
+        }
+    }
+}
+
+extension Store {
+    /// Appends events to the audit log in their own transaction (reads, and writes that have no
+    /// transaction of their own).
+    public func audit(_ events: [AuditEvent]) async throws {
+        try await withAuditedTransaction(events) {}
+    }
+
+    /// Runs `body` in one write transaction that also appends `events` to the audit log: both are
+    /// there, or neither.
+    public func withAuditedTransaction<T>(_ events: [AuditEvent], _ body: () async throws -> T) async throws -> T {
+        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        do {
+            let result = try await body()
+            try await AuditChain.append(events, on: connection)
+            try await connection.execute("COMMIT")
+            return result
+        } catch {
+            try? await connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Audit entries in order, from `seq` (inclusive), at most `limit`.
+    public func auditEntries(from seq: Int64 = 1, limit: Int = 10_000) async throws -> [AuditEntry] {
+        try await connection.query("""
+            SELECT seq, at, actor, org_id, action, objects, detail, previous_hash, hash FROM audit_log
+            WHERE seq >= ? ORDER BY seq LIMIT ?
+            """, [.integer(seq), .integer(Int64(limit))]).map { row in
+            AuditEntry(seq: row["seq"].integer ?? 0, at: row["at"].text ?? "",
+                       event: AuditEvent(actor: row["actor"].text ?? "", organization: row["org_id"].text ?? "",
+                                         action: row["action"].text ?? "",
+                                         objects: AuditChain.decodeObjects(row["objects"].text ?? ""),
+                                         detail: row["detail"].text ?? ""),
+                       previousHash: row["previous_hash"].text ?? "", hash: row["hash"].text ?? "")
+        }
+    }
+
+    /// Time with milliseconds, UTC, for audit entries.
+    static func nowPrecise() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+}
