@@ -17,4 +17,12 @@ public struct NodeSettings: Sendable, Hashable {
 
     /// The node organization's own viewer.
     public var viewer: Viewer { Viewer(organization: organization, country: country, roles: [.analyst]) }
+
+    /// The viewer of the node's own processing jobs (resolution, analysis): the node's rights, and
+    /// personal fields read unredacted so that they can be compared. Never for display.
+    public var processingViewer: Viewer {
+        var viewer = viewer
+        viewer.purpose = .processing
+        return viewer
+    }
 }

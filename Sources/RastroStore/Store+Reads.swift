@@ -58,9 +58,12 @@ extension Store {
             WHERE t.record_id = ? AND \(predicate)
             ORDER BY t.version
             """, [.text(id)] + binds)
+        let redactor = try await redactor(for: viewer)
         return rows.map { row in
-            StoredVersion(
-                record: Self.record(kind, row),
+            var record = Self.record(kind, row)
+            redactor.apply(&record)
+            return StoredVersion(
+                record: record,
                 version: Int(row["version"].integer ?? 0),
                 isCurrent: row["is_current"].integer == 1,
                 provenance: Provenance(loadID: row["source_load"].text ?? "", sourceFile: row["source_path"].text ?? "",
@@ -76,7 +79,8 @@ extension Store {
             SELECT * FROM \(kind.table) WHERE is_current = 1 AND record_id > ? AND \(predicate)
             ORDER BY record_id LIMIT \(max(0, limit))
             """, [.text(id)] + binds)
-        return rows.map { Self.record(kind, $0) }
+        let redactor = try await redactor(for: viewer)
+        return rows.map { redactor.redacted(Self.record(kind, $0)) }
     }
 
     /// The current records the viewer may see whose `field` is one of `values` (a field of the
@@ -86,6 +90,7 @@ extension Store {
         guard kind.schema.fields.contains(where: { $0.name == field }), !values.isEmpty else { return [] }
         let (predicate, binds) = AccessPolicy.predicate(for: viewer)
         var out: [Record] = []
+        let redactor = try await redactor(for: viewer)
         let unique = Array(Set(values)).sorted()
         var start = 0
         while start < unique.count {
@@ -94,7 +99,7 @@ extension Store {
             let rows = try await connection.query(
                 "SELECT * FROM \(kind.table) WHERE is_current = 1 AND \(field) IN (\(marks)) AND \(predicate)",
                 chunk.map { SQLValue.text($0) } + binds)
-            out += rows.map { Self.record(kind, $0) }
+            out += rows.map { redactor.redacted(Self.record(kind, $0)) }
             start += 500
         }
         return out.sorted { $0.id < $1.id }
@@ -112,6 +117,7 @@ extension Store {
             ORDER BY record_id LIMIT \(max(0, limit))
             """, [.text(id)] + binds)
         let positions = wanted.map { name in schema.fields.firstIndex { $0.name == name }! }
+        let redactor = try await redactor(for: viewer)
         return rows.map { row in
             var values = [FieldValue](repeating: .null, count: schema.fields.count)
             for (offset, position) in positions.enumerated() {
@@ -121,8 +127,8 @@ extension Store {
             }
             let marking = Marking(tlp: TLP(rawValue: row.values[1].text ?? "") ?? .red,
                                   releasableTo: Marking.parseStoredReleasable(row.values[2].text ?? ""), originator: row.values[3].text ?? "")
-            return Record(kind: kind, id: row.values[0].text ?? "", values: values, attributes: [], marking: marking, chemicalRef: nil,
-                          line: Int(row.values[4].integer ?? 0))
+            return redactor.redacted(Record(kind: kind, id: row.values[0].text ?? "", values: values, attributes: [], marking: marking,
+                                            chemicalRef: nil, line: Int(row.values[4].integer ?? 0)))
         }
     }
 

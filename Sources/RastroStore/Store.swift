@@ -38,10 +38,20 @@ public final class Store: Sendable {
     /// data and only updates the settings given.
     public func initialize(_ settings: NodeSettings) async throws {
         try await Migrator.migrate(connection)
-        for (key, value) in [("organization", settings.organization), ("country", settings.country),
-                             ("default_tlp", settings.defaultTLP.rawValue)] {
-            try await connection.execute("DELETE FROM node_settings WHERE key = ?", [.text(key)])
-            try await connection.execute("INSERT INTO node_settings (key, value) VALUES (?, ?)", [.text(key), .text(value)])
+        let event = AuditEvent(settings.viewer, "init", objects: ["org/" + settings.organization],
+                               detail: "\(settings.country) default \(settings.defaultTLP.rawValue)")
+        try await withAuditedTransaction([event]) {
+            for (key, value) in [("organization", settings.organization), ("country", settings.country),
+                                 ("default_tlp", settings.defaultTLP.rawValue)] {
+                try await connection.execute("DELETE FROM node_settings WHERE key = ?", [.text(key)])
+                try await connection.execute("INSERT INTO node_settings (key, value) VALUES (?, ?)", [.text(key), .text(value)])
+            }
+            // The node's own organization is its first member.
+            try await connection.execute("""
+                INSERT INTO members (org_id, country, name, created_at) SELECT ?, ?, ?, ?
+                WHERE NOT EXISTS (SELECT 1 FROM members WHERE org_id = ?)
+                """, [.text(settings.organization), .text(settings.country), .text(settings.organization), .text(Self.now()),
+                      .text(settings.organization)])
         }
     }
 

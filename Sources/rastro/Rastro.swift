@@ -20,7 +20,8 @@ struct Rastro: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Init.self, Ingest.self, Stats.self, Show.self, Simulate.self, Evaluate.self, Resolve.self, Entity.self,
-                      Analyze.self, FindingsCommand.self, Alerts.self, Trace.self, TraceBenchmark.self, Demo.self])
+                      Analyze.self, FindingsCommand.self, Alerts.self, Trace.self, TraceBenchmark.self, Demo.self,
+                      Org.self, User.self, Token.self])
 
     static func main() async {
         do {

@@ -18,7 +18,7 @@ import Testing
         let test = try await TestStore.make(.sqlite, organization: "MX-FUSION", country: "MX")
         defer { Task { await test.dispose() } }
         _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions()).run([folder])
-        let (mentions, markings) = try await MentionReader.read(in: test.store, viewer: test.settings.viewer)
+        let (mentions, markings) = try await MentionReader.read(in: test.store, viewer: test.settings.processingViewer)
         let outcome = Resolution().run(mentions: mentions, markings: markings, decisions: [], state: ResolutionState(), reestimate: false,
                                        node: "MX-FUSION", actor: "test", runID: "r1", startedAt: "2026-01-01T00:00:00Z",
                                        now: { "2026-01-01T00:00:00Z" })
@@ -26,7 +26,7 @@ import Testing
         for (index, mention) in mentions.enumerated() { entityOf[mention.mention] = outcome.entityOf[index] }
         let index = EntityIndex(entityOf: entityOf, names: Dictionary(outcome.write.entities.map { ($0.entityID, $0.name) }) { a, _ in a },
                                 associations: outcome.write.associations)
-        let data = try await AnalysisData.load(from: test.store, viewer: test.settings.viewer)
+        let data = try await AnalysisData.load(from: test.store, viewer: test.settings.processingViewer)
         #expect(data.unreadable.isEmpty)
         let first = Analyzer().analyze(data, entities: index)
         let second = Analyzer().analyze(data, entities: index)

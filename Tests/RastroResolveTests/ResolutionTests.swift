@@ -45,7 +45,7 @@ import Testing
         let test = try await TestStore.make(backend, organization: "MX-FUSION", country: "MX")
         defer { Task { await test.dispose() } }
         _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions()).run([folder])
-        let (all, markings) = try await MentionReader.read(in: test.store, viewer: test.settings.viewer)
+        let (all, markings) = try await MentionReader.read(in: test.store, viewer: test.settings.processingViewer)
         // The first run sees four mentions in five.
         let first = all.indices.filter { $0 % 5 != 0 }
         let initial = run(first.map { all[$0] }, first.map { markings[$0] }, state: try await test.store.resolutionState())
@@ -111,7 +111,7 @@ import Testing
         let test = try await TestStore.make(.sqlite, organization: "MX-FUSION", country: "MX")
         defer { Task { await test.dispose() } }
         _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions()).run([folder])
-        let (all, markings) = try await MentionReader.read(in: test.store, viewer: test.settings.viewer)
+        let (all, markings) = try await MentionReader.read(in: test.store, viewer: test.settings.processingViewer)
         for maxBlock in [3, 12] {
             var state = ResolutionState()
             var forcedSomewhere = false

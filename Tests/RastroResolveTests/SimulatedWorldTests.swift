@@ -19,7 +19,7 @@ import Testing
         let test = try await TestStore.make(backend, organization: "MX-FUSION", country: "MX")
         defer { Task { await test.dispose() } }
         _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions()).run([folder])
-        let mentions = try await MentionReader.mentions(in: test.store, viewer: test.settings.viewer)
+        let mentions = try await MentionReader.mentions(in: test.store, viewer: test.settings.processingViewer)
         #expect(Set(mentions.map(\.mention)) == Set(truth.mentions.map(\.mention)))
         let result = Resolver().resolve(mentions)
         var groups: [Int: [Mention]] = [:]

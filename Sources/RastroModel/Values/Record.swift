@@ -12,6 +12,9 @@ public struct Record: Sendable, Hashable {
     public var chemicalRef: String?
     /// The physical line the record starts on (NDJSON: the line number).
     public var line: Int
+    /// Fields (and `attributes`) withheld from this reader as personal data; empty when nothing was.
+    /// Not part of the content: a stored record never carries it.
+    public var redactedFields: [String] = []
 
     public struct Attribute: Sendable, Hashable, Codable {
         public var name: String

@@ -13,6 +13,13 @@ public struct Viewer: Sendable, Hashable, CustomStringConvertible {
     /// The user reading, when known (a registered user of the node); nil for the node's own jobs
     /// and for an organization named without a user.
     public var user: String?
+    /// Why the read happens. The node's own processing (resolution, analysis) reads personal data
+    /// to compare it; what people see of it is `display` and is redacted (see `Redactor`).
+    public var purpose: Purpose = .display
+
+    public enum Purpose: String, Sendable, Hashable, Codable {
+        case display, processing
+    }
 
     public init(organization: String, country: String, roles: Set<Role> = [.analyst], user: String? = nil) {
         self.organization = organization

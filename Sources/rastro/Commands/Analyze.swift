@@ -78,7 +78,7 @@ struct Analyze: AsyncParsableCommand {
         let index = EntityIndex(entityOf: entityOf, names: try await store.entityNames(), associations: outcome.write.associations)
         let resolved = ContinuousClock.now
         progress.enter("reading the data")
-        let data = try await AnalysisData.load(from: store, viewer: settings.viewer) { progress.enter($0) }
+        let data = try await AnalysisData.load(from: store, viewer: settings.processingViewer) { progress.enter($0) }
         let loaded = ContinuousClock.now
         var result = Analyzer(config: config).analyze(data, entities: index) { progress.enter($0) }
         result.seconds["resolve"] = (resolved - started).seconds

@@ -88,7 +88,7 @@ struct Entity: AsyncParsableCommand {
 
     func run(_ store: Store) async throws {
         let settings = try await store.settings()
-        let viewer = viewer.viewer(settings)
+        let viewer = try await viewer.viewer(store, settings)
         guard let target else { return try await list(store, viewer: viewer) }
         let entityID: String
         if target.contains(":") {
@@ -109,6 +109,7 @@ struct Entity: AsyncParsableCommand {
         guard let row = try await store.entity(entityID), !visible.isEmpty else {
             throw Failure(code: Failure.rejectedInput, message: "no entity \(entityID) that you may see")
         }
+        try await store.audit([AuditEvent(viewer, "read", objects: ["entity/" + entityID], detail: "entity")])
         // Each visible member's attributes, from its current record.
         var members: [Member] = []
         var mentionOf: [Mention: PartyMention] = [:]
@@ -246,6 +247,7 @@ struct Entity: AsyncParsableCommand {
                 listed.append(Listed(entityID: row.entityID, name: name, mentions: visible.count, tlp: row.marking.tlp.rawValue))
             }
         }
+        try await store.audit([AuditEvent(viewer, "read", objects: listed.map { "entity/" + $0.entityID }, detail: "entity list")])
         if json {
             try Terminal.json(listed)
             return

@@ -218,7 +218,7 @@ func resolveAndStore(_ store: Store, resolution: Resolution = Resolution(), acto
     let settings = try await store.settings()
     let state = try await store.resolutionState()
     let decisions = try await store.decisions()
-    let (mentions, markings) = try await MentionReader.read(in: store, viewer: settings.viewer)
+    let (mentions, markings) = try await MentionReader.read(in: store, viewer: settings.processingViewer)
     let read = ContinuousClock.now
     var outcome = resolution.run(mentions: mentions, markings: markings, decisions: decisions, state: state,
                                  reestimate: reestimate, node: settings.organization, actor: actor,

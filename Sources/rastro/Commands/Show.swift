@@ -37,7 +37,9 @@ struct Show: AsyncParsableCommand {
         let kind = Kind(rawValue: kind)!
         let store = try await store.open()
         let settings = try await store.settings()
-        let versions = try await store.versions(of: kind, id: id, viewer: viewer.viewer(settings))
+        let viewer = try await viewer.viewer(store, settings)
+        let versions = try await store.versions(of: kind, id: id, viewer: viewer)
+        if !versions.isEmpty { try await store.audit([AuditEvent(viewer, "read", objects: [kind.rawValue + "/" + id], detail: "show")]) }
         await store.close()
         guard !versions.isEmpty else {
             throw Failure(code: Failure.rejectedInput, message: "no \(kind.rawValue) record \(id) that you may see")

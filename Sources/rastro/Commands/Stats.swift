@@ -23,7 +23,9 @@ struct Stats: AsyncParsableCommand {
     func run() async throws {
         let store = try await store.open()
         let settings = try await store.settings()
-        let stats = try await store.stats(viewer: viewer.viewer(settings))
+        let viewer = try await viewer.viewer(store, settings)
+        let stats = try await store.stats(viewer: viewer)
+        try await store.audit([AuditEvent(viewer, "read", detail: "stats")])
         await store.close()
         if json {
             try Terminal.json(stats)

@@ -33,15 +33,16 @@ struct Trace: AsyncParsableCommand {
     func run() async throws {
         let (trace, names, legs) = try await store.withStore { store -> (CustodyTrace?, [String: String], [Leg]) in
             let settings = try await store.settings()
-            let viewer = viewer.viewer(settings)
+            let viewer = try await viewer.viewer(store, settings)
+            let isNode = viewer.organization == settings.organization
             guard try await !store.resolutionRuns(limit: 1).isEmpty else {
                 throw Failure(code: Failure.usage, message: "no resolution has run yet: run `rastro resolve` or `rastro analyze` first")
             }
             // Entity names come from whichever record named them first, which another
             // organization may not be allowed to see: it gets entity ids only.
-            let names = viewer == settings.viewer ? try await store.entityNames() : [:]
+            let names = isNode ? try await store.entityNames() : [:]
             let trace: CustodyTrace?
-            if viewer == settings.viewer, let (stored, run) = try await Self.storedTrace(consignment, in: store) {
+            if isNode, let (stored, run) = try await Self.storedTrace(consignment, in: store) {
                 trace = stored
                 Terminal.note("as traced by the analysis of \(run.finishedAt) (run \(run.runID))")
             } else {
@@ -52,6 +53,7 @@ struct Trace: AsyncParsableCommand {
             let legs = try await store.currentRecords(.legs, where: "transfer_id", in: trace.steps.map(\.transferID), viewer: viewer)
                 + store.currentRecords(.legs, where: "consignment_id", in: [consignment], viewer: viewer)
             var seen = Set<String>()
+            try await store.audit([AuditEvent(viewer, "read", objects: ["consignments/" + consignment], detail: "trace")])
             return (trace, names, legs.compactMap { seen.insert($0.id).inserted ? try? Leg($0) : nil })
         }
         guard let trace else {
