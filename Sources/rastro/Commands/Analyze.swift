@@ -3,6 +3,7 @@ import Foundation
 import RastroAnalysis
 import RastroModel
 import RastroResolve
+import RastroShare
 import RastroStore
 
 struct Analyze: AsyncParsableCommand {
@@ -42,6 +43,8 @@ struct Analyze: AsyncParsableCommand {
         var missingReports: Int
         var riskModel: String
         var seconds: [String: Double]
+        /// Over the leads with an outcome: how often each rule behind them was confirmed.
+        var leadPrecision: [LeadPrecision] = []
     }
 
     func run() async throws {
@@ -87,11 +90,12 @@ struct Analyze: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let runID = UUID().uuidString.lowercased()
-        let summary = Summary(run: runID, consignments: result.consignments.count, entities: findings.entities.count,
+        var summary = Summary(run: runID, consignments: result.consignments.count, entities: findings.entities.count,
                               alerts: result.alerts.count, areas: result.areas.count, routeEvidence: result.routes.count,
                               balanceRowsFlagged: result.balance.filter { $0.flagged && !$0.missingReport }.count,
                               missingReports: result.balance.filter(\.missingReport).count, riskModel: config.version,
                               seconds: result.seconds.merging(["total": (ContinuousClock.now - started).seconds]) { $1 })
+        summary.leadPrecision = LeadPrecision.byRule(try await store.leadsWithOutcomes())
         struct Detail: Encodable {
             var consignments: [Assessment]
             var entities: [Assessment]
@@ -116,6 +120,13 @@ struct Analyze: AsyncParsableCommand {
               + "\(summary.balanceRowsFlagged) mass-balance gaps, \(summary.missingReports) missing reports; "
               + String(format: "%.1f s", summary.seconds["total"] ?? 0))
         printAlerts(Array(result.alerts.prefix(alerts)))
+        if !summary.leadPrecision.isEmpty {
+            print("")
+            print("rules behind leads with an outcome (confirmed = lab found or seizure):")
+            Terminal.table(["rule", "leads", "confirmed", "precision"], summary.leadPrecision.map {
+                [$0.rule, "\($0.leads)", "\($0.confirmed)", String(format: "%.2f", $0.precision)]
+            })
+        }
         if !result.areas.isEmpty {
             print("")
             print("top areas (candidate places for investigation):")
@@ -128,7 +139,7 @@ struct Analyze: AsyncParsableCommand {
         print("Leads for human review and lawful investigation, not conclusions. `rastro alerts` lists the reasons; `rastro findings` writes the findings.")
     }
 
-    static func printAlerts(_ alerts: [Assessment]) {
+    static func printAlerts(_ alerts: [Assessment], states: [String: AlertState] = [:]) {
         guard !alerts.isEmpty else {
             print("no alerts")
             return
@@ -136,13 +147,58 @@ struct Analyze: AsyncParsableCommand {
         print("")
         print("alerts (newest evidence first):")
         for alert in alerts {
+            let state = states[alert.kind + "/" + alert.id].map { "  [\($0.state.rawValue) by \($0.actor)]" } ?? ""
             print(String(format: "%@ %@  risk %.2f  %@", alert.kind == "consignments" ? "consignment" : "entity", alert.id, alert.risk,
-                         alert.name ?? ""))
+                         alert.name ?? "") + state)
             for reason in alert.reasons.prefix(4) {
                 let evidence = reason.evidence.prefix(3).map { "\($0.kind):\($0.id)" }.joined(separator: ", ")
                 print(String(format: "    %+.2f  %@ — %@", reason.contribution, reason.rule, reason.detail) + (evidence.isEmpty ? "" : "  [\(evidence)]"))
             }
         }
+    }
+}
+
+/// The last run's results as a viewer may see them (docs/sharing.md): everything for the node's
+/// own organization; for another, only results whose every input it may see.
+struct SharedRun {
+    var run: AnalysisRun
+    var findings: Findings
+    var alerts: [Assessment]
+    var areas: [Area]
+
+    /// The stored run's detail: every assessment with its reasons and evidence.
+    struct StoredDetail: Decodable {
+        var consignments: [Assessment]
+        var entities: [Assessment]
+        var areas: [Area]
+    }
+
+    static func load(_ store: Store, viewer: Viewer, settings: NodeSettings, action: String) async throws -> SharedRun {
+        guard let run = try await store.latestAnalysis() else {
+            throw Failure(code: Failure.usage, message: "no analysis has run yet: run `rastro analyze` first")
+        }
+        let decoder = JSONDecoder()
+        var findings = try decoder.decode(Findings.self, from: Data(run.findings.utf8))
+        var alerts = try decoder.decode([Assessment].self, from: Data(run.alerts.utf8))
+        let detail = try decoder.decode(StoredDetail.self, from: Data(run.detail.utf8))
+        var areas = detail.areas
+        var derived = DerivedResults(store: store, viewer: viewer, settings: settings)
+        if !derived.isNode {
+            func inputs(_ list: [Assessment]) -> [String: [Findings.EvidenceRef]] {
+                Dictionary(list.map { ($0.id, $0.reasons.flatMap(\.evidence)) }, uniquingKeysWith: { first, _ in first })
+            }
+            let consignmentInputs = inputs(detail.consignments)
+            let entityInputs = inputs(detail.entities)
+            findings = try await derived.findings(findings, consignmentInputs: consignmentInputs, entityInputs: entityInputs)
+            let shownConsignments = Set(findings.consignments.map(\.consignmentID))
+            let shownEntities = Set(findings.entities.filter { $0.risk != nil }.map(\.entityID))
+            alerts = alerts.filter { $0.kind == "consignments" ? shownConsignments.contains($0.id) : shownEntities.contains($0.id) }
+            areas = areas.filter { derived.allVisible($0.evidence) }
+        }
+        let objects = findings.consignments.map { "consignments/" + $0.consignmentID } + findings.entities.map { "entities/" + $0.entityID }
+        try await store.audit([AuditEvent(viewer, "read", objects: action == "alerts" ? alerts.map { $0.kind + "/" + $0.id } : objects,
+                                          detail: "\(action) of run \(run.runID)")])
+        return SharedRun(run: run, findings: findings, alerts: alerts, areas: areas)
     }
 }
 
@@ -154,7 +210,8 @@ struct FindingsCommand: AsyncParsableCommand {
             `--format json` (the default) writes exactly the findings JSON of the data contract: \
             every consignment with its risk and flags, every resolved entity with all its \
             mentions, and the ranked areas. `--format geojson` writes the areas as a GeoJSON \
-            FeatureCollection of points (rank, score, radius and evidence as properties), for a map.
+            FeatureCollection of points (rank, score, radius and evidence as properties), for a map. \
+            Another organization (--as) gets only the results whose every input it may see.
 
             Examples:
               rastro findings --format json > findings.json
@@ -163,6 +220,7 @@ struct FindingsCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var store: DatabaseOptions
+    @OptionGroup var viewer: ViewerOptions
 
     @Option(help: "Output format: json (the contract's findings) or geojson (the areas).")
     var format = "json"
@@ -170,18 +228,27 @@ struct FindingsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var out: String?
 
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
     func validate() throws {
         guard format == "json" || format == "geojson" else { throw ValidationError("--format: json or geojson") }
     }
 
     func run() async throws {
-        guard let run = try await store.withStore({ try await $0.latestAnalysis() }) else {
-            throw Failure(code: Failure.usage, message: "no analysis has run yet: run `rastro analyze` first")
+        let (shared, isNode) = try await store.withStore { store in
+            let settings = try await store.settings()
+            let viewer = try await viewer.viewer(store, settings)
+            return (try await SharedRun.load(store, viewer: viewer, settings: settings, action: "findings"),
+                    viewer.organization == settings.organization)
         }
-        var text = run.findings
+        // The node's own findings are written as stored, byte for byte.
+        var text = isNode ? shared.run.findings : String(decoding: try Self.encoder.encode(shared.findings), as: UTF8.self)
         if format == "geojson" {
-            let findings = try JSONDecoder().decode(Findings.self, from: Data(run.findings.utf8))
-            let features: [[String: Any]] = findings.areas.enumerated().map { rank, area in
+            let features: [[String: Any]] = shared.findings.areas.enumerated().map { rank, area in
                 ["type": "Feature", "geometry": ["type": "Point", "coordinates": [area.lon, area.lat]],
                  "properties": ["rank": rank + 1, "score": area.score ?? 0, "radius_km": area.radiusKm ?? 0,
                                 "evidence": area.evidence.map { "\($0.kind):\($0.id)" }] as [String: Any]]
@@ -203,31 +270,91 @@ struct FindingsCommand: AsyncParsableCommand {
 
 struct Alerts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List what crossed the alert threshold in the last analysis, newest first, with reasons.",
+        abstract: "What crossed the alert threshold in the last analysis, and what your organization did with it.",
         discussion: """
+            Alerts are listed newest evidence first, with their reasons and your organization's \
+            state of each (acknowledged, dismissed, lead); another organization's states are its \
+            own. Another organization (--as) sees only alerts whose every input it may see.
+
             Examples:
               rastro alerts
-              rastro alerts --limit 50 --json
-            """)
+              rastro alerts --open --limit 50 --json
+              rastro alerts ack consignments/26-16-3420-6003318 --note "checking the carrier"
+              rastro alerts dismiss entities/E-000042 --note "licensed pharmacy, verified"
+            """,
+        subcommands: [List.self, Ack.self, Dismiss.self],
+        defaultSubcommand: List.self)
 
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List alerts (the default).")
+
+        @OptionGroup var store: DatabaseOptions
+        @OptionGroup var viewer: ViewerOptions
+
+        @Option(help: "How many alerts to show.")
+        var limit = 20
+
+        @Flag(help: "Only alerts your organization has not acknowledged, dismissed or made a lead of.")
+        var open = false
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        struct Row: Encodable {
+            var alert: Assessment
+            var state: AlertState?
+        }
+
+        func run() async throws {
+            let (shared, states) = try await store.withStore { store in
+                let settings = try await store.settings()
+                let viewer = try await viewer.viewer(store, settings)
+                return (try await SharedRun.load(store, viewer: viewer, settings: settings, action: "alerts"),
+                        try await store.alertStates(for: viewer))
+            }
+            let rows = shared.alerts.map { Row(alert: $0, state: states[$0.kind + "/" + $0.id]) }.filter { !open || $0.state == nil }
+            if json {
+                try Terminal.json(Array(rows.prefix(limit)))
+                return
+            }
+            print("\(rows.count) \(open ? "open " : "")alerts from the analysis of \(shared.run.finishedAt)")
+            Analyze.printAlerts(Array(rows.prefix(limit).map(\.alert)), states: states)
+        }
+    }
+
+    struct Ack: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark an alert acknowledged for your organization.")
+        @OptionGroup var change: AlertChange
+        func run() async throws { try await change.apply(.acknowledged) }
+    }
+
+    struct Dismiss: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark an alert reviewed and not pursued, for your organization.")
+        @OptionGroup var change: AlertChange
+        func run() async throws { try await change.apply(.dismissed) }
+    }
+}
+
+struct AlertChange: ParsableArguments {
     @OptionGroup var store: DatabaseOptions
+    @OptionGroup var viewer: ViewerOptions
 
-    @Option(help: "How many alerts to show.")
-    var limit = 20
+    @Argument(help: ArgumentHelp("consignments/ID or entities/ID, as `rastro alerts` lists it.", valueName: "alert"))
+    var subject: String
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @Option(help: "Why, for your colleagues.")
+    var note = ""
 
-    func run() async throws {
-        guard let run = try await store.withStore({ try await $0.latestAnalysis() }) else {
-            throw Failure(code: Failure.usage, message: "no analysis has run yet: run `rastro analyze` first")
+    func apply(_ state: AlertState.State) async throws {
+        try await store.withStore { store in
+            let settings = try await store.settings()
+            let viewer = try await viewer.viewer(store, settings)
+            let shared = try await SharedRun.load(store, viewer: viewer, settings: settings, action: "alerts")
+            guard shared.alerts.contains(where: { $0.kind + "/" + $0.id == subject }) else {
+                throw Failure(code: Failure.rejectedInput, message: "\(subject): no such alert in the last analysis that you may see")
+            }
+            try await store.setAlertState(subject, state, note: note, by: viewer)
         }
-        let alerts = try JSONDecoder().decode([Assessment].self, from: Data(run.alerts.utf8))
-        if json {
-            try Terminal.json(Array(alerts.prefix(limit)))
-            return
-        }
-        print("\(alerts.count) alerts from the analysis of \(run.finishedAt)")
-        Analyze.printAlerts(Array(alerts.prefix(limit)))
+        print("\(subject): \(state.rawValue)")
     }
 }
