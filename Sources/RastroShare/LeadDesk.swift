@@ -66,64 +66,44 @@ public struct LeadDesk: Sendable {
         guard let member = try await store.member(recipient) else {
             throw Refusal("\(recipient) is not a member organization of this node")
         }
-        guard member.orgID != viewer.organization else { throw Refusal("a lead goes to another organization") }
         guard let current = try await store.lead(leadID, viewer: viewer) else { throw Refusal("no lead \(leadID) that you may see") }
-        guard current.originOrg == viewer.organization else { throw Refusal("only \(current.originOrg) may send \(leadID)") }
-        guard current.status == .draft else { throw Refusal("\(leadID) was already sent (to \(current.recipientOrg ?? "?"))") }
-        let level = tlp ?? current.marking.tlp
-        guard level != .red else { throw Refusal("a TLP:RED lead cannot leave \(viewer.organization); choose amber or amber+strict") }
         let recipientViewer = Viewer(organization: member.orgID, country: member.country)
         let released = try await visibleSet(current.evidence, to: recipientViewer)
         let withheld = current.evidence.filter { !released.contains($0) }
-        let lead = try await store.updateLead(leadID, viewer: viewer, action: "send",
-                                              detail: "to \(member.orgID); \(released.count) evidence released, \(withheld.count) withheld") { lead in
-            var lead = lead
-            lead.recipientOrg = member.orgID
-            lead.status = .sent
-            lead.marking = Marking(tlp: level, releasableTo: [member.orgID], originator: lead.originOrg)
-            return lead
-        }
+        let lead = try await apply(.send(to: member.orgID, tlp: tlp ?? current.marking.tlp), to: leadID, action: "send",
+                                   detail: "to \(member.orgID); \(released.count) evidence released, \(withheld.count) withheld")
         return (lead, withheld)
     }
 
     public func acknowledge(_ leadID: String, note: String = "") async throws -> Lead {
-        try await asRecipient(leadID, action: "ack", detail: note, from: [.sent]) { $0.status = .acknowledged }
+        try await apply(.acknowledge, to: leadID, action: "ack", detail: note)
     }
 
     public func decide(_ leadID: String, accept: Bool, reason: String) async throws -> Lead {
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty || accept else { throw Refusal("say why the lead is declined (--reason)") }
-        return try await asRecipient(leadID, action: accept ? "accept" : "decline", detail: reason, from: [.sent, .acknowledged]) {
-            $0.status = accept ? .accepted : .declined
-        }
+        try await apply(accept ? .accept : .decline(reason: reason), to: leadID, action: accept ? "accept" : "decline", detail: reason)
     }
 
     public func recordOutcome(_ leadID: String, _ outcome: Lead.Outcome, note: String) async throws -> Lead {
-        try await asRecipient(leadID, action: "outcome", detail: "\(outcome.rawValue)\(note.isEmpty ? "" : ": " + note)", from: [.accepted]) {
-            $0.status = .closed
-            $0.outcome = outcome
-            $0.outcomeAt = Self.now()
-        }
+        try await apply(.outcome(outcome), to: leadID, action: "outcome", detail: "\(outcome.rawValue)\(note.isEmpty ? "" : ": " + note)")
     }
 
     /// An internal note: only the writer's organization ever sees it.
     public func note(_ leadID: String, _ text: String) async throws {
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw Refusal("an empty note") }
+        guard !text.trimmingWhitespace().isEmpty else { throw Refusal("an empty note") }
         _ = try await store.updateLead(leadID, viewer: viewer, action: "note", detail: text, isPrivate: true) { $0 }
     }
 
-    private func asRecipient(_ leadID: String, action: String, detail: String, from states: Set<Lead.Status>,
-                             _ change: @escaping (inout Lead) -> Void) async throws -> Lead {
-        guard let current = try await store.lead(leadID, viewer: viewer) else { throw Refusal("no lead \(leadID) that you may see") }
-        guard current.recipientOrg == viewer.organization else {
-            throw Refusal("only the recipient (\(current.recipientOrg ?? "none yet")) may do that (\(action)) with \(leadID)")
-        }
-        guard states.contains(current.status) else {
-            throw Refusal("\(leadID) is \(current.status.rawValue); \(action) needs it \(states.map(\.rawValue).sorted().joined(separator: " or "))")
-        }
-        return try await store.updateLead(leadID, viewer: viewer, action: action, detail: detail) { lead in
-            var lead = lead
-            change(&lead)
-            return lead
+    /// Runs one transition on the stored lead, in the store's audited transaction.
+    private func apply(_ event: LeadTransitions.Event, to leadID: String, action: String, detail: String) async throws -> Lead {
+        let organization = viewer.organization
+        do {
+            return try await store.updateLead(leadID, viewer: viewer, action: action, detail: detail) { lead in
+                try LeadTransitions.apply(event, to: lead, by: organization, at: Self.now())
+            }
+        } catch let refusal as LeadTransitions.Refusal {
+            throw Refusal(refusal.description)
+        } catch let error as StoreError where error.code == .conflict {
+            throw Refusal(error.message)
         }
     }
 

@@ -300,9 +300,18 @@ struct Alerts: AsyncParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
+        /// An alert as `--json` prints it: the assessment's own fields, and `state` when set.
         struct Row: Encodable {
             var alert: Assessment
             var state: AlertState?
+
+            enum Keys: String, CodingKey { case state }
+
+            func encode(to encoder: any Encoder) throws {
+                try alert.encode(to: encoder)
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encodeIfPresent(state, forKey: .state)
+            }
         }
 
         func run() async throws {
