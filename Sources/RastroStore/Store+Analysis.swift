@@ -162,6 +162,8 @@ extension Store {
                                                     .text($0.fromEntity), .text($0.toEntity), .double($0.quantityKg), .double($0.transferKg),
                                                     .text($0.allocation), .integer(Int64($0.depth))] }
                              })
+            try await AuditChain.appendNodeEvent(actor: run.actor, action: "analyze", objects: ["analysis/\(run.runID)"],
+                                                 detail: "\(traces.count) custody traces", on: connection)
             try await connection.execute("COMMIT")
         } catch {
             try? await connection.execute("ROLLBACK")

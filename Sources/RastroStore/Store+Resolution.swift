@@ -309,6 +309,8 @@ extension Store {
                                .integer(Int64(run.mentions)), .integer(Int64(run.profiles)), .integer(Int64(run.entities)),
                                .integer(Int64(run.components)), .integer(Int64(run.recomputed)), .integer(Int64(run.nextEntity)),
                                .text(run.model)]])
+            try await AuditChain.appendNodeEvent(actor: run.actor, action: "resolve", objects: ["resolution/\(run.runID)"],
+                                                 detail: "\(run.mode): \(run.mentions) mentions, \(run.entities) entities", on: connection)
             try await connection.execute("COMMIT")
         } catch {
             try? await connection.execute("ROLLBACK")
@@ -500,6 +502,10 @@ extension Store {
                                               "right_role", "actor", "note", "made_at"],
                              [[.integer(Int64(next)), .text(action.rawValue), .text(left.kind), .text(left.id), .text(left.role.rawValue),
                                .text(right.kind), .text(right.id), .text(right.role.rawValue), .text(actor), .text(note), .text(now)]])
+            try await AuditChain.appendNodeEvent(actor: actor, action: "resolution.\(action.rawValue)",
+                                                 objects: ["decision/\(next)"] + revoking.map { "decision/\($0)" },
+                                                 detail: [left, right].map { "\($0.kind):\($0.id):\($0.role.rawValue)" }.joined(separator: " "),
+                                                 on: connection)
             try await connection.execute("COMMIT")
             return next
         } catch {
@@ -510,11 +516,21 @@ extension Store {
 
     /// Revokes a decision; false when there is no active decision by that number.
     public func revokeDecision(_ number: Int, actor: String) async throws -> Bool {
-        let active = try await connection.query("SELECT decision_id FROM er_decisions WHERE decision_id = ? AND revoked_at IS NULL",
-                                                [.integer(Int64(number))])
-        guard !active.isEmpty else { return false }
-        try await connection.execute("UPDATE er_decisions SET revoked_at = ?, revoked_by = ? WHERE decision_id = ?",
-                                     [.text(Self.now()), .text(actor), .integer(Int64(number))])
-        return true
+        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        do {
+            let active = try await connection.query("SELECT decision_id FROM er_decisions WHERE decision_id = ? AND revoked_at IS NULL",
+                                                    [.integer(Int64(number))])
+            if !active.isEmpty {
+                try await connection.execute("UPDATE er_decisions SET revoked_at = ?, revoked_by = ? WHERE decision_id = ?",
+                                             [.text(Self.now()), .text(actor), .integer(Int64(number))])
+                try await AuditChain.appendNodeEvent(actor: actor, action: "resolution.revoke", objects: ["decision/\(number)"],
+                                                     on: connection)
+            }
+            try await connection.execute("COMMIT")
+            return !active.isEmpty
+        } catch {
+            try? await connection.execute("ROLLBACK")
+            throw error
+        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RastroIngest
+import RastroShare
 import RastroStore
 
 /// The `rastro` command: traces regulated precursor chemicals from port to end user.
@@ -21,7 +22,7 @@ struct Rastro: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Init.self, Ingest.self, Stats.self, Show.self, Simulate.self, Evaluate.self, Resolve.self, Entity.self,
                       Analyze.self, FindingsCommand.self, Alerts.self, Trace.self, TraceBenchmark.self, Demo.self,
-                      LeadCommand.self, Org.self, User.self, Token.self])
+                      LeadCommand.self, Org.self, User.self, Token.self, Audit.self])
 
     static func main() async {
         do {
@@ -37,6 +38,9 @@ struct Rastro: AsyncParsableCommand {
         } catch let error as StoreError {
             Terminal.error(error.description)
             Foundation.exit(error.code == .notInitialized || error.code == .badURL ? 2 : 3)
+        } catch let error as ShareError {
+            Terminal.error(error.description)
+            Foundation.exit(error.code == .auditBroken || error.code == .keyMismatch ? 1 : 2)
         } catch let error as IngestError {
             Terminal.error(error.description)
             Foundation.exit(error.code == .usage ? 2 : 1)

@@ -53,30 +53,48 @@ public struct AuditEntry: Sendable, Hashable {
 public enum AuditChain {
     public static let genesis = String(repeating: "0", count: 64)
 
+    /// The canonical bytes of one entry (see the type's comment).
     public static func canonical(seq: Int64, at: String, event: AuditEvent) -> [UInt8] {
-        var bytes = Array("rastro-audit/1".utf8)
-        func field(_ text: String) {
+        netstrings(tag: "rastro-audit/1",
+                   [String(seq), at, event.actor, event.organization, event.action, String(event.objects.count)]
+                   + event.objects + [event.detail])
+    }
+
+    /// `tag` followed by each field as a netstring (`<byte length>:<bytes>,`): an encoding in which
+    /// no two different lists of fields give the same bytes.
+    public static func netstrings(tag: String, _ fields: [String]) -> [UInt8] {
+        var bytes = Array(tag.utf8)
+        for text in fields {
             let utf8 = Array(text.utf8)
             bytes += Array("\(utf8.count):".utf8)
             bytes += utf8
             bytes.append(UInt8(ascii: ","))
         }
-        field(String(seq))
-        field(at)
-        field(event.actor)
-        field(event.organization)
-        field(event.action)
-        field(String(event.objects.count))
-        for object in event.objects { field(object) }
-        field(event.detail)
         return bytes
     }
 
+    /// The entry's hash, lower-case hex: SHA-256 over `previous` (hex) and the canonical bytes.
     public static func hash(previous: String, seq: Int64, at: String, event: AuditEvent) -> String {
         var hasher = SHA256()
         hasher.update(data: Array(previous.utf8))
         hasher.update(data: canonical(seq: seq, at: at, event: event))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
+    }
+
+    /// The hash of a stored entry, recomputed from its content and its stored previous hash.
+    public static func hash(of entry: AuditEntry) -> String {
+        hash(previous: entry.previousHash, seq: entry.seq, at: entry.at, event: entry.event)
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Objects are stored one per line; an id never holds a line break (ids are validated at load).
@@ -112,6 +130,29 @@ public enum AuditChain {
             previous = hash
         }
     }
+
+    /// Appends one event of the node's own organization (read in the same transaction), for the
+    /// store's writes: loads, analysis runs, resolution runs and decisions.
+    static func appendNodeEvent(actor: String, action: String, objects: [String], detail: String = "",
+                                on connection: any SQLConnection) async throws {
+        let organization = try await connection.query("SELECT value FROM node_settings WHERE key = 'organization'", [])
+            .first?["value"].text ?? ""
+        try await append([AuditEvent(actor: actor, organization: organization, action: action, objects: objects, detail: detail)],
+                         on: connection)
+    }
+
+    /// Appends the `load` event of a load about to commit: its id, and one line per file it kept
+    /// (path, kind and counts).
+    static func appendLoad(loadID: String, actor: String, on connection: any SQLConnection) async throws {
+        let files = try await connection.query("""
+            SELECT path, kind, rows_read, inserted, versioned, unchanged, rejected FROM load_files WHERE load_id = ? ORDER BY file_id
+            """, [.text(loadID)])
+        let detail = files.map { row in
+            let counts = ["rows_read", "inserted", "versioned", "unchanged", "rejected"].map { "\($0)=\(row[$0].integer ?? 0)" }
+            return ([row["path"].text ?? "", row["kind"].text ?? ""] + counts).joined(separator: " ")
+        }.joined(separator: "\n")
+        try await appendNodeEvent(actor: actor, action: "load", objects: ["load/\(loadID)"], detail: detail, on: connection)
+    }
 }
 
 extension Store {
@@ -141,14 +182,16 @@ extension Store {
         try await connection.query("""
             SELECT seq, at, actor, org_id, action, objects, detail, previous_hash, hash FROM audit_log
             WHERE seq >= ? ORDER BY seq LIMIT ?
-            """, [.integer(seq), .integer(Int64(limit))]).map { row in
-            AuditEntry(seq: row["seq"].integer ?? 0, at: row["at"].text ?? "",
-                       event: AuditEvent(actor: row["actor"].text ?? "", organization: row["org_id"].text ?? "",
-                                         action: row["action"].text ?? "",
-                                         objects: AuditChain.decodeObjects(row["objects"].text ?? ""),
-                                         detail: row["detail"].text ?? ""),
-                       previousHash: row["previous_hash"].text ?? "", hash: row["hash"].text ?? "")
-        }
+            """, [.integer(seq), .integer(Int64(limit))]).map(Self.auditEntry)
+    }
+
+    static func auditEntry(_ row: SQLRow) -> AuditEntry {
+        AuditEntry(seq: row["seq"].integer ?? 0, at: row["at"].text ?? "",
+                   event: AuditEvent(actor: row["actor"].text ?? "", organization: row["org_id"].text ?? "",
+                                     action: row["action"].text ?? "",
+                                     objects: AuditChain.decodeObjects(row["objects"].text ?? ""),
+                                     detail: row["detail"].text ?? ""),
+                   previousHash: row["previous_hash"].text ?? "", hash: row["hash"].text ?? "")
     }
 
     /// Time with milliseconds, UTC, for audit entries.

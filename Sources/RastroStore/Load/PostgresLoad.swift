@@ -8,13 +8,15 @@ import RastroModel
 /// same versioning rule as the SQLite path, in file order.
 final class PostgresLoad: LoadTransaction {
     let loadID: String
+    private let actor: String
     private let database: PostgresDatabase
     private let configuration: StoreConfiguration
     private var finished = false
 
-    private init(database: PostgresDatabase, loadID: String, configuration: StoreConfiguration) {
+    private init(database: PostgresDatabase, loadID: String, actor: String, configuration: StoreConfiguration) {
         self.database = database
         self.loadID = loadID
+        self.actor = actor
         self.configuration = configuration
     }
 
@@ -30,7 +32,7 @@ final class PostgresLoad: LoadTransaction {
             try? await database.execute("ROLLBACK", [])
             throw error
         }
-        return PostgresLoad(database: database, loadID: loadID, configuration: configuration)
+        return PostgresLoad(database: database, loadID: loadID, actor: actor, configuration: configuration)
     }
 
     /// First tries to `COPY` the file straight into the kind's table as version-1 rows: a file of
@@ -129,6 +131,7 @@ final class PostgresLoad: LoadTransaction {
     func commit(summary: String) async throws {
         try await database.execute("UPDATE loads SET finished_at = ?, summary = ? WHERE load_id = ?",
                                    [.text(Store.now()), .text(summary), .text(loadID)])
+        try await AuditChain.appendLoad(loadID: loadID, actor: actor, on: database)
         try await database.execute("COMMIT", [])
         finished = true
     }

@@ -7,12 +7,14 @@ import RastroModel
 /// becomes a new version only when it differs.
 final class SQLiteLoad: LoadTransaction {
     let loadID: String
+    private let actor: String
     private let database: SQLiteDatabase
     private var finished = false
 
     init(database: SQLiteDatabase, loadID: String, actor: String, startedAt: String) throws {
         self.database = database
         self.loadID = loadID
+        self.actor = actor
         try database.run("BEGIN IMMEDIATE")
         do {
             try database.run("INSERT INTO loads (load_id, started_at, finished_at, actor, summary) VALUES (?, ?, ?, ?, '{}')",
@@ -64,6 +66,7 @@ final class SQLiteLoad: LoadTransaction {
     func commit(summary: String) async throws {
         try database.run("UPDATE loads SET finished_at = ?, summary = ? WHERE load_id = ?",
                              [.text(Store.now()), .text(summary), .text(loadID)])
+        try await AuditChain.appendLoad(loadID: loadID, actor: actor, on: database)
         try database.run("COMMIT")
         finished = true
     }

@@ -25,6 +25,7 @@ struct Analyze: AsyncParsableCommand {
 
     @OptionGroup var store: DatabaseOptions
     @OptionGroup var actor: ActorOption
+    @OptionGroup var signingKey: SigningKeyOptions
 
     @Option(help: ArgumentHelp("A risk model configuration (JSON; see docs/analysis.md).", valueName: "file"))
     var rules: String?
@@ -58,7 +59,9 @@ struct Analyze: AsyncParsableCommand {
         }
         let config_ = config
         let (summary, result) = try await store.withStore { store in
-            try await Self.analyze(store, config: config_, actor: actor.name, quiet: json)
+            let analyzed = try await Self.analyze(store, config: config_, actor: actor.name, quiet: json)
+            await AutomaticCheckpoint.make(store, signingKey)
+            return analyzed
         }
         if json {
             try Terminal.json(summary)

@@ -25,6 +25,7 @@ struct Ingest: AsyncParsableCommand {
             """)
 
     @OptionGroup var store: DatabaseOptions
+    @OptionGroup var signingKey: SigningKeyOptions
 
     @Argument(help: ArgumentHelp("Files or folders to load.", valueName: "path"))
     var paths: [String]
@@ -86,6 +87,7 @@ struct Ingest: AsyncParsableCommand {
             throw error
         }
         bar.finish()
+        await AutomaticCheckpoint.make(store, signingKey)
         await store.close()
         for file in report.files {
             for problem in file.problems { Terminal.note(problem.description) }

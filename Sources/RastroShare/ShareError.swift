@@ -1,0 +1,32 @@
+/// An error of RastroShare. `description` says what failed and where, and never carries record
+/// values or key material; `debugDescription` adds the underlying cause.
+public struct ShareError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String { case signingKey, keyMismatch, auditBroken, checkpointFile }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+        /// The node's signing key is missing, unreadable or not configured.
+        public static let signingKey = Code(.signingKey)
+        /// The signing key is not the key the node recorded for its audit log.
+        public static let keyMismatch = Code(.keyMismatch)
+        /// The audit log fails verification, so it will not be signed.
+        public static let auditBroken = Code(.auditBroken)
+        /// A checkpoint file cannot be read or written, or is not one.
+        public static let checkpointFile = Code(.checkpointFile)
+        public var description: String { base.rawValue }
+    }
+
+    public let code: Code
+    public let message: String
+    /// The underlying cause (a system error); never shown by default.
+    public let detail: String?
+
+    public init(_ code: Code, _ message: String, detail: String? = nil) {
+        self.code = code
+        self.message = message
+        self.detail = detail
+    }
+
+    public var description: String { message }
+    public var debugDescription: String { detail.map { "\(message) (\($0))" } ?? message }
+}
