@@ -98,5 +98,16 @@ import Testing
         let summary = try #require(try json(try rastro(["analyze", "--json"], url)) as? [String: Any])
         let precision = try #require(summary["leadPrecision"] as? [[String: Any]])
         #expect(!precision.isEmpty && precision.allSatisfy { $0["confirmed"] as? Int == 1 })
+
+        // Who saw what is on the record, and the record is intact.
+        let log = try #require(try json(try rastro(["audit", "log", "--limit", "200", "--json"], url)) as? [[String: Any]])
+        let tomReads = log.filter { $0["actor"] as? String == "tom" && $0["action"] as? String == "read" }
+        #expect(!tomReads.isEmpty)
+        #expect(log.contains { $0["actor"] as? String == "tom" && $0["action"] as? String == "lead.outcome" })
+        var keyOption: [String] = []
+        if url.hasPrefix("postgres") { keyOption = ["--signing-key", try Fixtures.folder([:]) + "/node.key"] }
+        #expect(try rastro(["audit", "checkpoint"] + keyOption, url).status == 0)
+        let verify = try rastro(["audit", "verify"] + keyOption, url)
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
     }
 }
