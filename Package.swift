@@ -63,6 +63,12 @@ let package = Package(
             path: "Benchmarks/ERBench",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "rastro-read-bench",
+            dependencies: ["RastroStore", "RastroModel"],
+            path: "Benchmarks/ReadBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "RastroAnalysis",
             dependencies: ["RastroModel", "RastroStore", "RastroResolve"],

@@ -44,6 +44,7 @@ import Testing
     @Test(arguments: TestBackend.all)
     func theNodeRefusesToSignWithAnotherKey(_ backend: TestBackend) async throws {
         let test = try await TestStore.make(backend)
+        try await test.store.executeForTests("DELETE FROM audit_log")   // start from an empty log: no `init` entry
         let key = AuditSigningKey.ephemeral()
         #expect(try await test.store.checkpointAudit(with: key) == nil, "an empty log has nothing to sign")
         #expect(try await test.store.auditPublicKey() == key.publicKey, "the first key is recorded")

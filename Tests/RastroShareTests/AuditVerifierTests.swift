@@ -10,6 +10,7 @@ import Testing
     /// A store with six audit entries and a checkpoint of the sixth, signed by `key`.
     static func logged(_ backend: TestBackend) async throws -> (TestStore, AuditSigningKey) {
         let test = try await TestStore.make(backend)
+        try await test.store.executeForTests("DELETE FROM audit_log")   // start from an empty log: no `init` entry
         let key = AuditSigningKey.ephemeral()
         try await test.store.audit((1...4).map { event($0) })
         try await test.store.withAuditedTransaction([event(5)]) {}

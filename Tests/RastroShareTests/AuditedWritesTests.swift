@@ -1,7 +1,7 @@
 import Foundation
 import RastroIngest
 import RastroModel
-import RastroStore
+@_spi(Testing) import RastroStore
 import RastroTesting
 import Testing
 
@@ -10,6 +10,7 @@ import Testing
     @Test(arguments: TestBackend.all)
     func loadsAnalysesAndDecisionsAreLogged(_ backend: TestBackend) async throws {
         let test = try await TestStore.make(backend)
+        try await test.store.executeForTests("DELETE FROM audit_log")   // start from an empty log: no `init` entry
         let report = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions())
             .run([Fixtures.packageRoot + "/Examples/small"])
         let loadID = try #require(report.loadID)
@@ -34,6 +35,7 @@ import Testing
     @Test(arguments: TestBackend.all)
     func aRolledBackWriteLeavesNoEntry(_ backend: TestBackend) async throws {
         let test = try await TestStore.make(backend)
+        try await test.store.executeForTests("DELETE FROM audit_log")   // start from an empty log: no `init` entry
         struct Stop: Error {}
         await #expect(throws: Stop.self) {
             try await test.store.withAuditedTransaction([AuditEvent(actor: "ana", organization: "MX-TEST", action: "read")]) { throw Stop() }

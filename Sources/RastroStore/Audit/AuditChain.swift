@@ -22,6 +22,18 @@ public struct AuditEvent: Sendable, Hashable {
         self.detail = detail
     }
 
+    /// How many object ids an entry lists; a read of more is summarized (see `read`).
+    public static let listedObjectLimit = 1_000
+
+    /// A read by `viewer` of `objects`. Up to `listedObjectLimit` ids are listed; a bigger read (a
+    /// listing, an export) is logged as its count and the SHA-256 of its sorted, line-joined ids,
+    /// which anyone holding a candidate list can recompute, so that the log stays small.
+    public static func read(_ viewer: Viewer, objects: [String], detail: String) -> AuditEvent {
+        guard objects.count > listedObjectLimit else { return AuditEvent(viewer, "read", objects: objects, detail: detail) }
+        let digest = SHA256.hash(data: Array(objects.sorted().joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
+        return AuditEvent(viewer, "read", objects: ["count:\(objects.count)", "sha256:" + digest], detail: detail)
+    }
+
     /// The event of `viewer` doing `action`.
     public init(_ viewer: Viewer, _ action: String, objects: [String] = [], detail: String = "") {
         self.init(actor: viewer.actor, organization: viewer.organization, action: action, objects: objects, detail: detail)

@@ -199,7 +199,7 @@ struct SharedRun {
             areas = areas.filter { derived.allVisible($0.evidence) }
         }
         let objects = findings.consignments.map { "consignments/" + $0.consignmentID } + findings.entities.map { "entities/" + $0.entityID }
-        try await store.audit([AuditEvent(viewer, "read", objects: action == "alerts" ? alerts.map { $0.kind + "/" + $0.id } : objects,
+        try await store.audit([AuditEvent.read(viewer, objects: action == "alerts" ? alerts.map { $0.kind + "/" + $0.id } : objects,
                                           detail: "\(action) of run \(run.runID)")])
         return SharedRun(run: run, findings: findings, alerts: alerts, areas: areas)
     }

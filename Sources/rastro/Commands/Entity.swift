@@ -247,7 +247,7 @@ struct Entity: AsyncParsableCommand {
                 listed.append(Listed(entityID: row.entityID, name: name, mentions: visible.count, tlp: row.marking.tlp.rawValue))
             }
         }
-        try await store.audit([AuditEvent(viewer, "read", objects: listed.map { "entity/" + $0.entityID }, detail: "entity list")])
+        try await store.audit([AuditEvent.read(viewer, objects: listed.map { "entity/" + $0.entityID }, detail: "entity list")])
         if json {
             try Terminal.json(listed)
             return
