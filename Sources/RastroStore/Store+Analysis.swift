@@ -96,7 +96,7 @@ extension Store {
     /// time: `body` gets each page and the pages are not kept. Points whose stored time does not
     /// parse are skipped. SQLite streams the table in one statement; PostgreSQL reads it in pages.
     public func scanTrackPoints(viewer: Viewer, pageSize: Int = 50_000, _ body: ([TrackPointRow]) throws -> Void) async throws {
-        let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         let columns = "record_id, vehicle_id, recorded_at, lat, lon, source, speed_kmh"
         let size = max(1, pageSize)
         if let sqlite = connection as? SQLiteDatabase {

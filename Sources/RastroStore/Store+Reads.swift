@@ -23,7 +23,7 @@ public struct StoredVersion: Sendable, Hashable {
 extension Store {
     /// Counts per kind, originator and TLP of what `viewer` may see.
     public func stats(viewer: Viewer) async throws -> [KindStats] {
-        let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         var result: [KindStats] = []
         for kind in Kind.allCases {
             let rows = try await connection.query("""
@@ -42,14 +42,14 @@ extension Store {
 
     /// How many current records of `kind` the viewer may see.
     public func count(_ kind: Kind, viewer: Viewer) async throws -> Int {
-        let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         let rows = try await connection.query("SELECT COUNT(*) AS n FROM \(kind.table) WHERE is_current = 1 AND \(predicate)", binds)
         return Int(rows.first?["n"].integer ?? 0)
     }
 
     /// Every version of one record that the viewer may see, oldest first, with provenance.
     public func versions(of kind: Kind, id: String, viewer: Viewer) async throws -> [StoredVersion] {
-        let (predicate, binds) = AccessPolicy.predicate(for: viewer, alias: "t")
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, alias: "t", dialect: dialect)
         let rows = try await connection.query("""
             SELECT t.*, f.path AS source_path, f.load_id AS source_load, l.finished_at AS loaded_at
             FROM \(kind.table) t
@@ -74,7 +74,7 @@ extension Store {
     /// The current records of `kind` that the viewer may see, in id order (for small kinds and tests;
     /// analysis reads in batches).
     public func currentRecords(_ kind: Kind, viewer: Viewer, limit: Int = 10_000, after id: String = "") async throws -> [Record] {
-        let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         let rows = try await connection.query("""
             SELECT * FROM \(kind.table) WHERE is_current = 1 AND record_id > ? AND \(predicate)
             ORDER BY record_id LIMIT \(max(0, limit))
@@ -88,7 +88,7 @@ extension Store {
     /// legs of some transfers.
     public func currentRecords(_ kind: Kind, where field: String, in values: [String], viewer: Viewer) async throws -> [Record] {
         guard kind.schema.fields.contains(where: { $0.name == field }), !values.isEmpty else { return [] }
-        let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         var out: [Record] = []
         let redactor = try await redactor(for: viewer)
         let unique = Array(Set(values)).sorted()
@@ -110,7 +110,7 @@ extension Store {
     public func currentRecords(_ kind: Kind, fields: [String], viewer: Viewer, limit: Int = 10_000, after id: String = "") async throws -> [Record] {
         let schema = kind.schema
         let wanted = fields.filter { name in schema.fields.contains { $0.name == name } }
-        let (predicate, binds) = AccessPolicy.predicate(for: viewer)
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         let rows = try await connection.query("""
             SELECT record_id, tlp, releasable_to, originator, line\(wanted.map { ", " + $0 }.joined())
             FROM \(kind.table) WHERE is_current = 1 AND record_id > ? AND \(predicate)
@@ -149,5 +149,43 @@ extension Store {
                               originator: row["originator"].text ?? "")
         return Record(kind: kind, id: row["record_id"].text ?? "", values: values, attributes: attributes, marking: marking,
                       chemicalRef: schema.hasChemical ? row["chemical_ref"].text : nil, line: Int(row["line"].integer ?? 0))
+    }
+}
+
+extension Store {
+    /// The markings of the current records behind `references` (kind and record id; an
+    /// incident's named party `ID#n` is its incident) that the viewer may see; the others are absent.
+    public func markings(of references: some Sequence<Findings.EvidenceRef>, viewer: Viewer) async throws -> [Findings.EvidenceRef: Marking] {
+        var byKind: [Kind: Set<String>] = [:]
+        for reference in references {
+            guard let kind = Kind(rawValue: reference.kind) else { continue }
+            byKind[kind, default: []].insert(Self.recordID(of: Mention(kind: reference.kind, id: reference.id, role: .self)))
+        }
+        let (predicate, predicateBinds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
+        var byRecord: [String: Marking] = [:]
+        for (kind, ids) in byKind.sorted(by: { $0.key < $1.key }) {
+            let sorted = ids.sorted()
+            var start = 0
+            while start < sorted.count {
+                let end = min(sorted.count, start + Self.batchRows)
+                let marks = Array(repeating: "?", count: end - start).joined(separator: ",")
+                let rows = try await connection.query("""
+                    SELECT record_id, tlp, releasable_to, originator FROM \(kind.table)
+                    WHERE is_current = 1 AND record_id IN (\(marks)) AND \(predicate)
+                    """, sorted[start..<end].map(SQLValue.text) + predicateBinds)
+                for row in rows {
+                    byRecord[kind.rawValue + "/" + (row.values[0].text ?? "")] = Marking(
+                        tlp: TLP(rawValue: row.values[1].text ?? "") ?? .red,
+                        releasableTo: Marking.parseStoredReleasable(row.values[2].text ?? ""), originator: row.values[3].text ?? "")
+                }
+                start = end
+            }
+        }
+        var out: [Findings.EvidenceRef: Marking] = [:]
+        for reference in references {
+            let record = Self.recordID(of: Mention(kind: reference.kind, id: reference.id, role: .self))
+            if let marking = byRecord[reference.kind + "/" + record] { out[reference] = marking }
+        }
+        return out
     }
 }

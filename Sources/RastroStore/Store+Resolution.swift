@@ -435,7 +435,7 @@ extension Store {
             guard let kind = Kind(rawValue: mention.kind) else { continue }
             byKind[kind, default: []].append(mention)
         }
-        let (predicate, predicateBinds) = AccessPolicy.predicate(for: viewer)
+        let (predicate, predicateBinds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         var seen = Set<String>()
         var out = Set<Mention>()
         for (kind, list) in byKind.sorted(by: { $0.key < $1.key }) {

@@ -7,6 +7,7 @@ public final class Store: Sendable {
     let connection: any SQLConnection
     public let url: DatabaseURL
     public let configuration: StoreConfiguration
+    let memberCache = MemberCache()
 
     public var dialect: SQLDialect { connection.dialect }
 
@@ -53,6 +54,7 @@ public final class Store: Sendable {
                 """, [.text(settings.organization), .text(settings.country), .text(settings.organization), .text(Self.now()),
                       .text(settings.organization)])
         }
+        memberCache.clear()
     }
 
     /// Applies pending migrations to an initialized store (a newer rastro on an older database).

@@ -13,26 +13,19 @@ public enum AccessPolicy {
     public static let marker = "/*viewer*/"
 
     /// The predicate for `viewer` on a table aliased `alias` (pass "" for no alias) and its binds.
-    public static func predicate(for viewer: Viewer, alias: String = "") -> (sql: String, binds: [SQLValue]) {
+    /// Releasable-to is stored as `;US;US-DEA;`, so a party is found by a plain substring search
+    /// for `;PARTY;` (`instr` in SQLite, `strpos` in PostgreSQL: no pattern to parse per row).
+    public static func predicate(for viewer: Viewer, alias: String = "", dialect: SQLDialect) -> (sql: String, binds: [SQLValue]) {
         let column = { (name: String) in alias.isEmpty ? name : "\(alias).\(name)" }
-        let organization = viewer.organization.uppercased()
+        let find = dialect == .sqlite ? "instr" : "strpos"
+        let releasable = column("releasable_to")
         let sql = """
             \(marker)(\(column("originator")) = ? \
             OR \(column("tlp")) IN ('clear', 'green') \
-            OR (\(column("tlp")) = 'amber' AND (\(column("releasable_to")) LIKE ? ESCAPE '!' OR \(column("releasable_to")) LIKE ? ESCAPE '!')) \
-            OR (\(column("tlp")) = 'amber+strict' AND \(column("releasable_to")) LIKE ? ESCAPE '!'))
+            OR (\(column("tlp")) = 'amber' AND (\(find)(\(releasable), ?) > 0 OR \(find)(\(releasable), ?) > 0)) \
+            OR (\(column("tlp")) = 'amber+strict' AND \(find)(\(releasable), ?) > 0))
             """
-        let organizationPattern = SQLValue.text("%;" + escapeLike(organization) + ";%")
-        return (sql, [.text(viewer.organization), organizationPattern,
-                      .text("%;" + escapeLike(viewer.country) + ";%"), organizationPattern])
-    }
-
-    static func escapeLike(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "!" { out.append("!") }
-            out.append(character)
-        }
-        return out
+        let organization = SQLValue.text(";" + viewer.organization.uppercased() + ";")
+        return (sql, [.text(viewer.organization), organization, .text(";" + viewer.country + ";"), organization])
     }
 }

@@ -71,6 +71,7 @@ extension Store {
             try await connection.execute("INSERT INTO members (org_id, country, name, created_at) VALUES (?, ?, ?, ?)",
                                          [.text(member.orgID), .text(member.country), .text(member.name), .text(Self.now())])
         }
+        memberCache.clear()
     }
 
     public func members() async throws -> [Member] {
@@ -86,12 +87,16 @@ extension Store {
                createdAt: row["created_at"].text ?? "")
     }
 
-    /// The country of every organization the node knows: its members, and itself.
+    /// The country of every organization the node knows (its members, itself among them), by
+    /// upper-cased id. Read paths ask for it on every read, so it is kept for a few seconds
+    /// (`MemberCache.lifetime`); this process's own directory changes clear it at once.
     public func memberCountries() async throws -> [String: String] {
+        if let cached = memberCache.current() { return cached }
         var countries: [String: String] = [:]
-        for member in try await members() { countries[member.orgID.uppercased()] = member.country }
-        let settings = try await settings()
-        countries[settings.organization.uppercased()] = settings.country
+        for row in try await connection.query("SELECT org_id, country FROM members", []) {
+            countries[(row.values[0].text ?? "").uppercased()] = row.values[1].text ?? ""
+        }
+        memberCache.store(countries)
         return countries
     }
 
@@ -182,4 +187,29 @@ extension Store {
         APITokenRecord(tokenID: row["token_id"].text ?? "", userID: row["user_id"].text ?? "", label: row["label"].text ?? "",
                        createdAt: row["created_at"].text ?? "", expiresAt: row["expires_at"].text, revokedAt: row["revoked_at"].text)
     }
+}
+
+/// The member directory's countries, kept briefly for the read paths.
+final class MemberCache: @unchecked Sendable {
+    /// How long a read of the directory is reused. A member added by another process is seen by
+    /// this one's redaction at most this late; until then its records count as of the country
+    /// its id starts with.
+    static let lifetime: Duration = .seconds(5)
+
+    private let lock = NSLock()
+    private var countries: [String: String]?
+    private var readAt = ContinuousClock.now
+
+    func current() -> [String: String]? {
+        lock.withLock { countries.flatMap { ContinuousClock.now - readAt < Self.lifetime ? $0 : nil } }
+    }
+
+    func store(_ countries: [String: String]) {
+        lock.withLock {
+            self.countries = countries
+            readAt = ContinuousClock.now
+        }
+    }
+
+    func clear() { lock.withLock { countries = nil } }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import RastroModel
 import Foundation
 
 /// One thing someone did: a write, or a read of marked data.
@@ -206,11 +207,10 @@ extension Store {
                    previousHash: row["previous_hash"].text ?? "", hash: row["hash"].text ?? "")
     }
 
-    /// Time with milliseconds, UTC, for audit entries.
+    /// Time with milliseconds, UTC, for audit entries (`2026-11-26T00:43:29.123Z`).
     static func nowPrecise() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date())
+        let milliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        let second = Timestamp.format(epoch: milliseconds / 1000)
+        return second.dropLast() + "." + String(format: "%03d", Int(milliseconds % 1000)) + "Z"
     }
 }

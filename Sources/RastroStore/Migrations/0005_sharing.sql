@@ -10,6 +10,10 @@ CREATE TABLE members (
     created_at TEXT NOT NULL
 );
 
+-- A store initialized before this migration: its own organization becomes its first member.
+INSERT INTO members (org_id, country, name, created_at)
+SELECT o.value, c.value, o.value, '' FROM node_settings o JOIN node_settings c ON c.key = 'country' WHERE o.key = 'organization';
+
 CREATE TABLE users (
     user_id TEXT PRIMARY KEY,
     org_id TEXT NOT NULL,

@@ -142,7 +142,7 @@ struct Analyze: AsyncParsableCommand {
         print("Leads for human review and lawful investigation, not conclusions. `rastro alerts` lists the reasons; `rastro findings` writes the findings.")
     }
 
-    static func printAlerts(_ alerts: [Assessment], states: [String: AlertState] = [:]) {
+    static func printAlerts(_ alerts: [Assessment], states: [String: AlertState] = [:], markings: [String: Marking] = [:]) {
         guard !alerts.isEmpty else {
             print("no alerts")
             return
@@ -150,7 +150,9 @@ struct Analyze: AsyncParsableCommand {
         print("")
         print("alerts (newest evidence first):")
         for alert in alerts {
-            let state = states[alert.kind + "/" + alert.id].map { "  [\($0.state.rawValue) by \($0.actor)]" } ?? ""
+            let key = alert.kind + "/" + alert.id
+            let state = (markings[key].map { "  " + $0.tlp.label + ($0.releasableTo.isEmpty ? "" : " to " + $0.releasableTo.joined(separator: ";")) } ?? "")
+                + (states[key].map { "  [\($0.state.rawValue) by \($0.actor)]" } ?? "")
             print(String(format: "%@ %@  risk %.2f  %@", alert.kind == "consignments" ? "consignment" : "entity", alert.id, alert.risk,
                          alert.name ?? "") + state)
             for reason in alert.reasons.prefix(4) {
@@ -307,30 +309,47 @@ struct Alerts: AsyncParsableCommand {
         struct Row: Encodable {
             var alert: Assessment
             var state: AlertState?
+            /// The most restrictive marking of the records the alert rests on, by this node.
+            var marking: Marking?
 
-            enum Keys: String, CodingKey { case state }
+            enum Keys: String, CodingKey { case state, marking }
 
             func encode(to encoder: any Encoder) throws {
                 try alert.encode(to: encoder)
                 var container = encoder.container(keyedBy: Keys.self)
                 try container.encodeIfPresent(state, forKey: .state)
+                try container.encodeIfPresent(marking, forKey: .marking)
             }
         }
 
         func run() async throws {
-            let (shared, states) = try await store.withStore { store in
+            let (shared, rows) = try await store.withStore { store in
                 let settings = try await store.settings()
                 let viewer = try await viewer.viewer(store, settings)
-                return (try await SharedRun.load(store, viewer: viewer, settings: settings, action: "alerts"),
-                        try await store.alertStates(for: viewer))
+                let shared = try await SharedRun.load(store, viewer: viewer, settings: settings, action: "alerts")
+                let states = try await store.alertStates(for: viewer)
+                var rows = Array(shared.alerts.map { Row(alert: $0, state: states[$0.kind + "/" + $0.id]) }.filter { !open || $0.state == nil }
+                    .prefix(limit))
+                // Each alert carries the most restrictive marking of what it rests on.
+                let inputs = rows.map { row in
+                    (row.alert.kind == "consignments" ? [Findings.EvidenceRef(kind: row.alert.kind, id: row.alert.id)] : [])
+                        + row.alert.reasons.flatMap(\.evidence)
+                }
+                let markings = try await store.markings(of: inputs.flatMap { $0 }, viewer: viewer)
+                for index in rows.indices {
+                    rows[index].marking = Marking.mostRestrictive(inputs[index].compactMap { markings[$0] }, originator: settings.organization)
+                }
+                return (shared, rows)
             }
-            let rows = shared.alerts.map { Row(alert: $0, state: states[$0.kind + "/" + $0.id]) }.filter { !open || $0.state == nil }
             if json {
-                try Terminal.json(Array(rows.prefix(limit)))
+                try Terminal.json(rows)
                 return
             }
-            print("\(rows.count) \(open ? "open " : "")alerts from the analysis of \(shared.run.finishedAt)")
-            Analyze.printAlerts(Array(rows.prefix(limit).map(\.alert)), states: states)
+            print("\(shared.alerts.count) alerts from the analysis of \(shared.run.finishedAt)" + (open ? "; showing those still open" : ""))
+            Analyze.printAlerts(rows.map(\.alert), states: Dictionary(rows.compactMap { row in row.state.map { (row.alert.kind + "/" + row.alert.id, $0) } },
+                                                                      uniquingKeysWith: { first, _ in first }),
+                                markings: Dictionary(rows.compactMap { row in row.marking.map { (row.alert.kind + "/" + row.alert.id, $0) } },
+                                                     uniquingKeysWith: { first, _ in first }))
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RastroModel
 import RastroStore
 
 /// Whose eyes a read uses: a user of the node, a member organization, or (to preview what a
@@ -29,6 +30,9 @@ struct ViewerOptions: ParsableArguments {
             return Viewer(organization: member.orgID, country: member.country)
         }
         if let country {
+            guard Marking.isValidParty(identity), Countries.shipped.contains(country.uppercased()) else {
+                throw Failure(code: Failure.usage, message: "--as must be an organization id (letters, digits, - . _) and --as-country an ISO code")
+            }
             return Viewer(organization: identity, country: country)
         }
         throw Failure(code: Failure.usage, message: """
