@@ -39,6 +39,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
 
     func close() async {
         lock.withLock {
+            statements.removeAll()
             if let handle { sqlite3_close_v2(handle) }
             handle = nil
         }
@@ -77,9 +78,38 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
             }
             return
         }
-        let statement = try prepare(sql, traced: false)
-        try statement.bind(binds)
-        _ = try statement.step()
+        try withCachedStatement(sql) { statement in
+            try statement.bind(binds)
+            _ = try statement.step()
+        }
+    }
+
+    /// Statements prepared by `run`, `fetch` and `forEachRow`, by SQL text: preparing costs about as
+    /// much as a small lookup itself. At most `cacheLimit`; a statement in use (a scan whose body
+    /// runs the same SQL again) is not shared.
+    private var statements: [String: SQLiteStatement] = [:]
+    private var inUse: Set<String> = []
+    private static let cacheLimit = 128
+
+    /// Runs `body` with a prepared statement for `sql`, reset afterwards. Call with the lock held.
+    private func withCachedStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
+        if inUse.contains(sql) {
+            return try body(try prepare(sql, traced: false))
+        }
+        let statement: SQLiteStatement
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            statement = try prepare(sql, traced: false)
+            if statements.count >= Self.cacheLimit { statements.removeAll() }
+            statements[sql] = statement
+        }
+        inUse.insert(sql)
+        defer {
+            statement.reset()
+            inUse.remove(sql)
+        }
+        return try body(statement)
     }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
@@ -90,14 +120,15 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     func fetch(_ sql: String, _ binds: [SQLValue] = []) throws -> [SQLRow] {
         lock.lock(); defer { lock.unlock() }
         trace?(sql)
-        let statement = try prepare(sql, traced: false)
-        try statement.bind(binds)
-        let columns = statement.columnNames
-        var rows: [SQLRow] = []
-        while try statement.step() {
-            rows.append(SQLRow(columns: columns, values: (0..<Int32(columns.count)).map(statement.column)))
+        return try withCachedStatement(sql) { statement in
+            try statement.bind(binds)
+            let columns = statement.columnNames
+            var rows: [SQLRow] = []
+            while try statement.step() {
+                rows.append(SQLRow(columns: columns, values: (0..<Int32(columns.count)).map(statement.column)))
+            }
+            return rows
         }
-        return rows
     }
 
     /// Runs a query and hands each row to `body` as it is stepped, without collecting the rows (for
@@ -105,9 +136,10 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (SQLiteStatement) throws -> Void) throws {
         lock.lock(); defer { lock.unlock() }
         trace?(sql)
-        let statement = try prepare(sql, traced: false)
-        try statement.bind(binds)
-        while try statement.step() { try body(statement) }
+        try withCachedStatement(sql) { statement in
+            try statement.bind(binds)
+            while try statement.step() { try body(statement) }
+        }
     }
 
     /// Prepares a statement for repeated use (the bulk load path).
