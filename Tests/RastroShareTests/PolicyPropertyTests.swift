@@ -11,14 +11,9 @@ import Testing
 /// transcription of docs/sharing.md. Zero leaks allowed, counts and derived results included.
 @Suite struct PolicyPropertyTests {
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func int(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
         mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
         mutating func chance(_ percent: Int) -> Bool { int(100) < percent }

@@ -31,7 +31,7 @@ public struct AuditEvent: Sendable, Hashable {
     /// which anyone holding a candidate list can recompute, so that the log stays small.
     public static func read(_ viewer: Viewer, objects: [String], detail: String) -> AuditEvent {
         guard objects.count > listedObjectLimit else { return AuditEvent(viewer, "read", objects: objects, detail: detail) }
-        let digest = SHA256.hash(data: Array(objects.sorted().joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = AuditChain.hex(SHA256.hash(data: Array(objects.sorted().joined(separator: "\n").utf8)))
         return AuditEvent(viewer, "read", objects: ["count:\(objects.count)", "sha256:" + digest], detail: detail)
     }
 
@@ -210,7 +210,8 @@ extension Store {
     /// Time with milliseconds, UTC, for audit entries (`2026-11-26T00:43:29.123Z`).
     static func nowPrecise() -> String {
         let milliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-        let second = Timestamp.format(epoch: milliseconds / 1000)
-        return second.dropLast() + "." + String(format: "%03d", Int(milliseconds % 1000)) + "Z"
+        let fraction = Int(milliseconds % 1000)
+        return Timestamp.format(epoch: milliseconds / 1000,
+                                fraction: [UInt8(0x30 + fraction / 100), UInt8(0x30 + fraction / 10 % 10), UInt8(0x30 + fraction % 10)][...])
     }
 }
