@@ -16,16 +16,35 @@ public enum AccessPolicy {
     /// Releasable-to is stored as `;US;US-DEA;`, so a party is found by a plain substring search
     /// for `;PARTY;` (`instr` in SQLite, `strpos` in PostgreSQL: no pattern to parse per row).
     public static func predicate(for viewer: Viewer, alias: String = "", dialect: SQLDialect) -> (sql: String, binds: [SQLValue]) {
+        let organization = SQLValue.text(";" + viewer.organization.uppercased() + ";")
+        return (text(alias: alias, dialect: dialect), [.text(viewer.organization), organization, .text(";" + viewer.country + ";"), organization])
+    }
+
+    /// The predicate's SQL, which depends only on the alias and the dialect (the viewer is in the binds).
+    static func text(alias: String, dialect: SQLDialect) -> String {
+        switch (alias, dialect) {
+        case ("", .sqlite): plainSQLite
+        case ("t", .sqlite): aliasedSQLite
+        case ("", .postgres): plainPostgres
+        case ("t", .postgres): aliasedPostgres
+        default: build(alias: alias, dialect: dialect)
+        }
+    }
+
+    private static let plainSQLite = build(alias: "", dialect: .sqlite)
+    private static let aliasedSQLite = build(alias: "t", dialect: .sqlite)
+    private static let plainPostgres = build(alias: "", dialect: .postgres)
+    private static let aliasedPostgres = build(alias: "t", dialect: .postgres)
+
+    private static func build(alias: String, dialect: SQLDialect) -> String {
         let column = { (name: String) in alias.isEmpty ? name : "\(alias).\(name)" }
         let find = dialect == .sqlite ? "instr" : "strpos"
         let releasable = column("releasable_to")
-        let sql = """
+        return """
             \(marker)(\(column("originator")) = ? \
             OR \(column("tlp")) IN ('clear', 'green') \
             OR (\(column("tlp")) = 'amber' AND (\(find)(\(releasable), ?) > 0 OR \(find)(\(releasable), ?) > 0)) \
             OR (\(column("tlp")) = 'amber+strict' AND \(find)(\(releasable), ?) > 0))
             """
-        let organization = SQLValue.text(";" + viewer.organization.uppercased() + ";")
-        return (sql, [.text(viewer.organization), organization, .text(";" + viewer.country + ";"), organization])
     }
 }

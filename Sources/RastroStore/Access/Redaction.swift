@@ -56,7 +56,7 @@ public struct Redactor: Sendable {
 
     /// Removes the personal fields the viewer may not see and lists them in `redactedFields`.
     public func apply(_ record: inout Record) {
-        guard withholds(record.marking) else { return }
+        guard Self.personalFields[record.kind] != nil || !record.attributes.isEmpty, withholds(record.marking) else { return }
         for name in Self.personalFields[record.kind] ?? [] {
             guard let index = record.kind.schema.index(of: name), record.values[index] != .null else { continue }
             record.values[index] = .null
