@@ -70,8 +70,9 @@ public struct LeadDesk: Sendable {
         let recipientViewer = Viewer(organization: member.orgID, country: member.country)
         let released = try await visibleSet(current.evidence, to: recipientViewer)
         let withheld = current.evidence.filter { !released.contains($0) }
+        // The history is shared with the recipient: it says nothing of what was withheld.
         let lead = try await apply(.send(to: member.orgID, tlp: tlp ?? current.marking.tlp), to: leadID, action: "send",
-                                   detail: "to \(member.orgID); \(released.count) evidence released, \(withheld.count) withheld")
+                                   detail: "to \(member.orgID)")
         return (lead, withheld)
     }
 
@@ -124,7 +125,7 @@ public struct LeadDesk: Sendable {
         // A consignment's id comes from its record: a reader who may not see the record gets no id.
         if lead.subjectKind == Kind.consignments.rawValue,
            try await visibleSet([.init(kind: lead.subjectKind, id: lead.subjectID)], to: viewer).isEmpty {
-            shown.subjectID = "(withheld)"
+            shown.subjectID = ""
         }
         var view = View(lead: shown, evidence: lead.evidence.filter(visible.contains), reasons: reasons,
                         history: try await store.leadEvents(leadID, viewer: viewer))

@@ -79,6 +79,10 @@ import Testing
         let leadText = try rastro(["lead", "show", lead], url, as: "tom").stdout
         for reference in redEvidence { #expect(!leadText.contains(reference.split(separator: "/").last!)) }
         #expect(!leadText.contains("informant"))
+        if !released.contains("consignments/" + consignment) {
+            #expect(!leadText.contains(consignment), "the subject's id reached a liaison who may not see its record")
+        }
+        #expect(!leadText.contains("withheld"), "the recipient is not told that something was withheld")
         // Findings for the liaison hold nothing that rests on what it may not see.
         let findings = try #require(try json(try rastro(["findings"], url, as: "tom")) as? [String: Any])
         let all = try #require(try json(try rastro(["findings"], url)) as? [String: Any])

@@ -118,8 +118,8 @@ extension Store {
                       .text(String(decoding: try encoder.encode(lead.evidence), as: UTF8.self)),
                       .text(lead.marking.tlp.rawValue), .text(lead.marking.releasableToStored), .text(lead.status.rawValue), .null, .null,
                       .text(lead.updatedAt)])
-            try await appendLeadEvent(lead.leadID, viewer: viewer, action: "create", detail: "\(lead.subjectKind)/\(lead.subjectID)",
-                                      isPrivate: false)
+            // The history is shared with the recipient, who may not see the subject's record: no id.
+            try await appendLeadEvent(lead.leadID, viewer: viewer, action: "create", detail: lead.subjectKind, isPrivate: false)
             try await AuditChain.append([AuditEvent(viewer, "lead.create", objects: ["lead/" + lead.leadID, "\(lead.subjectKind)/\(lead.subjectID)"]
                                                     + lead.evidence.map { "\($0.kind)/\($0.id)" })], on: connection)
             return lead

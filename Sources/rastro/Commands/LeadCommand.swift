@@ -181,7 +181,8 @@ struct LeadCommand: AsyncParsableCommand {
             print("  \(lead.title)")
             if !lead.summary.isEmpty { print("  \(lead.summary)") }
             print("  from \(lead.originOrg) (\(lead.createdBy), \(lead.createdAt))" + (lead.recipientOrg.map { " to \($0)" } ?? ""))
-            print("  about \(lead.subjectKind) \(lead.subjectID)" + (lead.score.map { String(format: ", score %.2f", $0) } ?? ""))
+            print("  about \(lead.subjectKind)" + (lead.subjectID.isEmpty ? "" : " \(lead.subjectID)")
+                  + (lead.score.map { String(format: ", score %.2f", $0) } ?? ""))
             if !view.reasons.isEmpty { print("  reasons:") }
             for reason in view.reasons {
                 print(String(format: "    %+.2f  %@ — %@", reason.contribution, reason.rule, reason.detail))
