@@ -16,8 +16,10 @@ public enum AccessPolicy {
     /// Releasable-to is stored as `;US;US-DEA;`, so a party is found by a plain substring search
     /// for `;PARTY;` (`instr` in SQLite, `strpos` in PostgreSQL: no pattern to parse per row).
     public static func predicate(for viewer: Viewer, alias: String = "", dialect: SQLDialect) -> (sql: String, binds: [SQLValue]) {
-        let organization = SQLValue.text(";" + viewer.organization.uppercased() + ";")
-        return (text(alias: alias, dialect: dialect), [.text(viewer.organization), organization, .text(";" + viewer.country + ";"), organization])
+        let party = SQLValue.text(";" + viewer.organization.uppercased() + ";")
+        let originator = SQLValue.text(viewer.organization)
+        return (text(alias: alias, dialect: dialect),
+                [.text(";" + viewer.country + ";"), party, originator, party, originator, originator])
     }
 
     /// The predicate's SQL, which depends only on the alias and the dialect (the viewer is in the binds).
@@ -39,12 +41,16 @@ public enum AccessPolicy {
     private static func build(alias: String, dialect: SQLDialect) -> String {
         let column = { (name: String) in alias.isEmpty ? name : "\(alias).\(name)" }
         let find = dialect == .sqlite ? "instr" : "strpos"
-        let releasable = column("releasable_to")
+        let releasable = column("releasable_to"), originator = column("originator")
+        // One CASE on the level, so that a row's TLP is compared once; the most common level
+        // (AMBER) first, and within it the cheapest likely match (the viewer's country) first.
+        // The same rules as the table above, branch by branch (see the property test).
         return """
-            \(marker)(\(column("originator")) = ? \
-            OR \(column("tlp")) IN ('clear', 'green') \
-            OR (\(column("tlp")) = 'amber' AND (\(find)(\(releasable), ?) > 0 OR \(find)(\(releasable), ?) > 0)) \
-            OR (\(column("tlp")) = 'amber+strict' AND \(find)(\(releasable), ?) > 0))
+            \(marker)(CASE \(column("tlp")) \
+            WHEN 'amber' THEN (\(find)(\(releasable), ?) > 0 OR \(find)(\(releasable), ?) > 0 OR \(originator) = ?) \
+            WHEN 'clear' THEN TRUE WHEN 'green' THEN TRUE \
+            WHEN 'amber+strict' THEN (\(find)(\(releasable), ?) > 0 OR \(originator) = ?) \
+            ELSE \(originator) = ? END)
             """
     }
 }
