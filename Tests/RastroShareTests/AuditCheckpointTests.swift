@@ -14,8 +14,16 @@ import Testing
         #expect(mode & 0o077 == 0, "only the owner may read the key")
         #expect(try AuditSigningKey.loadOrCreate(path: path).publicKey == created.publicKey)
         #expect(Data(base64Encoded: created.publicKey)?.count == 32)
+        // A key others may read is refused.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        let exposed = #expect(throws: ShareError.self) { try AuditSigningKey.load(path: path) }
+        #expect(exposed?.description.contains("readable by others") == true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        #expect(try AuditSigningKey.load(path: path)?.publicKey == created.publicKey)
         try "not a key\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: ShareError.self) { try AuditSigningKey.load(path: path) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        let malformed = #expect(throws: ShareError.self) { try AuditSigningKey.load(path: path) }
+        #expect(malformed?.description.contains("not a rastro signing key") == true)
     }
 
     @Test func theDefaultKeySitsBesideAnSQLiteFile() throws {

@@ -106,22 +106,6 @@ public struct RiskConfig: Sendable, Hashable, Codable {
     public func weight(_ rule: String) -> Double { weights[rule] ?? 0 }
 }
 
-/// One reason a score is what it is: the rule, its contribution, a sentence, and the records behind it.
-public struct RiskReason: Sendable, Hashable, Codable {
-    public var rule: String
-    /// weight × strength, in log-odds.
-    public var contribution: Double
-    public var detail: String
-    public var evidence: [Findings.EvidenceRef]
-
-    public init(rule: String, contribution: Double, detail: String, evidence: [Findings.EvidenceRef]) {
-        self.rule = rule
-        self.contribution = contribution
-        self.detail = detail
-        self.evidence = evidence
-    }
-}
-
 /// A scored consignment or entity with every reason.
 public struct Assessment: Sendable, Hashable, Codable {
     public var kind: String

@@ -28,6 +28,10 @@ public struct AuditSigningKey: Sendable {
     /// Reads the key at `path`; nil when there is no file there.
     public static func load(path: String) throws -> AuditSigningKey? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        // A signing key others can read is no longer the node's alone.
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw ShareError(.signingKey, "\(path): the signing key is readable by others (mode \(String(mode & 0o777, radix: 8))); chmod 600 it")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

@@ -16,19 +16,8 @@ public struct Lead: Sendable, Hashable, Codable {
         public var confirms: Bool { self == .labFound || self == .seizure }
     }
 
-    public struct Reason: Sendable, Hashable, Codable {
-        public var rule: String
-        public var contribution: Double
-        public var detail: String
-        public var evidence: [Findings.EvidenceRef]
-
-        public init(rule: String, contribution: Double, detail: String, evidence: [Findings.EvidenceRef]) {
-            self.rule = rule
-            self.contribution = contribution
-            self.detail = detail
-            self.evidence = evidence
-        }
-    }
+    /// A reason of the score the lead was made from, with its evidence.
+    public typealias Reason = RiskReason
 
     public var leadID: String
     public var createdAt: String

@@ -56,6 +56,7 @@ struct Demo: AsyncParsableCommand {
             Terminal.note("loading it into \(database) …")
             _ = try await Ingestor(store: store, settings: settings, options: IngestOptions()).run([world])
             let (summary, result) = try await Analyze.analyze(store, config: .standard, actor: "demo", quiet: false)
+            await AutomaticCheckpoint.make(store, try SigningKeyOptions.parse([]))   // the default key beside the database
             await store.close()
             Analyze.printReport(summary, result)
             let findings = result.findings(entityIndex: EntityIndex(entityOf: [:], names: [:], associations: []), mentions: [])

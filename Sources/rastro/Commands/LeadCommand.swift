@@ -70,7 +70,6 @@ struct LeadCommand: AsyncParsableCommand {
             let lead = try await context.run { store, viewer, settings in
                 let shared = try await SharedRun.load(store, viewer: viewer, settings: settings, action: "lead")
                 let detail = try JSONDecoder().decode(SharedRun.StoredDetail.self, from: Data(shared.run.detail.utf8))
-                var derived = DerivedResults(store: store, viewer: viewer, settings: settings)
                 let kind: String, id: String, score: Double?, reasons: [Lead.Reason]
                 if let consignment {
                     guard shared.findings.consignments.contains(where: { $0.consignmentID == consignment }),
@@ -78,17 +77,16 @@ struct LeadCommand: AsyncParsableCommand {
                         throw Failure(code: Failure.rejectedInput, message: "no consignment \(consignment) in the last analysis that you may see")
                     }
                     (kind, id, score) = (Kind.consignments.rawValue, consignment, assessment.risk)
-                    reasons = assessment.reasons.map { Lead.Reason(rule: $0.rule, contribution: $0.contribution, detail: $0.detail, evidence: $0.evidence) }
+                    reasons = assessment.reasons
                 } else if let entity {
                     guard let finding = shared.findings.entities.first(where: { $0.entityID == entity }), finding.risk != nil,
                           let assessment = detail.entities.first(where: { $0.id == entity }) else {
                         throw Failure(code: Failure.rejectedInput, message: "no scored entity \(entity) in the last analysis that you may see")
                     }
                     (kind, id, score) = ("entities", entity, assessment.risk)
-                    reasons = assessment.reasons.map { Lead.Reason(rule: $0.rule, contribution: $0.contribution, detail: $0.detail, evidence: $0.evidence) }
+                    reasons = assessment.reasons
                 } else {
                     let rank = area ?? 0
-                    try await derived.prepare(shared.areas.flatMap(\.evidence))
                     guard rank >= 1, rank <= shared.areas.count else {
                         throw Failure(code: Failure.rejectedInput, message: "no area \(rank) in the last analysis that you may see (1 to \(shared.areas.count))")
                     }
