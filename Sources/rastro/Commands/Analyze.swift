@@ -169,7 +169,9 @@ struct SharedRun {
     var run: AnalysisRun
     var findings: Findings
     var alerts: [Assessment]
-    var areas: [Area]
+    /// The run's detail (every assessment with its reasons, and the areas), filtered like the
+    /// rest; decoded only when asked for or when the viewer is not the node (it is large).
+    var detail: StoredDetail?
 
     /// The stored run's detail: every assessment with its reasons and evidence.
     struct StoredDetail: Decodable {
@@ -178,32 +180,33 @@ struct SharedRun {
         var areas: [Area]
     }
 
-    static func load(_ store: Store, viewer: Viewer, settings: NodeSettings, action: String) async throws -> SharedRun {
+    static func load(_ store: Store, viewer: Viewer, settings: NodeSettings, action: String, withDetail: Bool = false) async throws -> SharedRun {
         guard let run = try await store.latestAnalysis() else {
             throw Failure(code: Failure.usage, message: "no analysis has run yet: run `rastro analyze` first")
         }
         let decoder = JSONDecoder()
         var findings = try decoder.decode(Findings.self, from: Data(run.findings.utf8))
         var alerts = try decoder.decode([Assessment].self, from: Data(run.alerts.utf8))
-        let detail = try decoder.decode(StoredDetail.self, from: Data(run.detail.utf8))
-        var areas = detail.areas
         var derived = DerivedResults(store: store, viewer: viewer, settings: settings)
-        if !derived.isNode {
+        var detail = withDetail || !derived.isNode ? try decoder.decode(StoredDetail.self, from: Data(run.detail.utf8)) : nil
+        if !derived.isNode, let whole = detail {
             func inputs(_ list: [Assessment]) -> [String: [Findings.EvidenceRef]] {
                 Dictionary(list.map { ($0.id, $0.reasons.flatMap(\.evidence)) }, uniquingKeysWith: { first, _ in first })
             }
-            let consignmentInputs = inputs(detail.consignments)
-            let entityInputs = inputs(detail.entities)
+            let consignmentInputs = inputs(whole.consignments)
+            let entityInputs = inputs(whole.entities)
             findings = try await derived.findings(findings, consignmentInputs: consignmentInputs, entityInputs: entityInputs)
             let shownConsignments = Set(findings.consignments.map(\.consignmentID))
             let shownEntities = Set(findings.entities.filter { $0.risk != nil }.map(\.entityID))
             alerts = alerts.filter { $0.kind == "consignments" ? shownConsignments.contains($0.id) : shownEntities.contains($0.id) }
-            areas = areas.filter { derived.allVisible($0.evidence) }
+            let shownAreas = whole.areas.filter { derived.allVisible($0.evidence) }
+            detail = StoredDetail(consignments: whole.consignments.filter { shownConsignments.contains($0.id) },
+                                  entities: whole.entities.filter { shownEntities.contains($0.id) }, areas: shownAreas)
         }
         let objects = findings.consignments.map { "consignments/" + $0.consignmentID } + findings.entities.map { "entities/" + $0.entityID }
         try await store.audit([AuditEvent.read(viewer, objects: action == "alerts" ? alerts.map { $0.kind + "/" + $0.id } : objects,
                                           detail: "\(action) of run \(run.runID)")])
-        return SharedRun(run: run, findings: findings, alerts: alerts, areas: areas)
+        return SharedRun(run: run, findings: findings, alerts: alerts, detail: detail)
     }
 }
 

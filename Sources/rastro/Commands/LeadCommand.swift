@@ -68,8 +68,8 @@ struct LeadCommand: AsyncParsableCommand {
 
         func run() async throws {
             let lead = try await context.run { store, viewer, settings in
-                let shared = try await SharedRun.load(store, viewer: viewer, settings: settings, action: "lead")
-                let detail = try JSONDecoder().decode(SharedRun.StoredDetail.self, from: Data(shared.run.detail.utf8))
+                let shared = try await SharedRun.load(store, viewer: viewer, settings: settings, action: "lead", withDetail: true)
+                let detail = shared.detail ?? SharedRun.StoredDetail(consignments: [], entities: [], areas: [])
                 let kind: String, id: String, score: Double?, reasons: [Lead.Reason]
                 if let consignment {
                     guard shared.findings.consignments.contains(where: { $0.consignmentID == consignment }),
@@ -87,10 +87,10 @@ struct LeadCommand: AsyncParsableCommand {
                     reasons = assessment.reasons
                 } else {
                     let rank = area ?? 0
-                    guard rank >= 1, rank <= shared.areas.count else {
-                        throw Failure(code: Failure.rejectedInput, message: "no area \(rank) in the last analysis that you may see (1 to \(shared.areas.count))")
+                    guard rank >= 1, rank <= detail.areas.count else {
+                        throw Failure(code: Failure.rejectedInput, message: "no area \(rank) in the last analysis that you may see (1 to \(detail.areas.count))")
                     }
-                    let chosen = shared.areas[rank - 1]
+                    let chosen = detail.areas[rank - 1]
                     (kind, id, score) = ("areas", String(format: "%.5f,%.5f", chosen.lat, chosen.lon), chosen.score)
                     reasons = [Lead.Reason(rule: "area", contribution: chosen.score,
                                            detail: String(format: "area within %.1f km of (%.5f, %.5f): ", chosen.radiusKm, chosen.lat, chosen.lon)
