@@ -28,6 +28,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -79,6 +84,24 @@ let package = Package(
                 "RastroModel", "RastroStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "RastroServer",
+            dependencies: [
+                "RastroModel", "RastroStore", "RastroShare",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .target(
@@ -90,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "rastro",
             dependencies: [
-                "RastroModel", "RastroStore", "RastroIngest", "RastroSim", "RastroResolve", "RastroAnalysis", "RastroShare",
+                "RastroModel", "RastroStore", "RastroIngest", "RastroSim", "RastroResolve", "RastroAnalysis", "RastroShare", "RastroServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -107,6 +130,9 @@ let package = Package(
         .testTarget(name: "RastroAnalysisTests", dependencies: ["RastroAnalysis", "RastroSim", "RastroIngest", "RastroTesting"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "RastroShareTests", dependencies: ["RastroShare", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "RastroServerTests", dependencies: ["RastroServer", "RastroShare", "RastroIngest", "RastroTesting",
+                                                              .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "RastroSimTests", dependencies: ["RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroCLITests", dependencies: ["RastroTesting"], exclude: ["Snapshots"], swiftSettings: swiftSettings),
     ]

@@ -99,7 +99,7 @@ public enum AuditChain {
         hash(previous: entry.previousHash, seq: entry.seq, at: entry.at, event: entry.event)
     }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
