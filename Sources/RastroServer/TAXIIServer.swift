@@ -190,7 +190,10 @@ public final class TAXIIServer: Sendable {
 
     func discovery(_ request: Request) async throws -> Response {
         _ = try await signedIn(request)
-        let base = "/\(Self.apiRoot)/"
+        // Absolute, as the spec's api_roots are URLs: the host the client used to reach us.
+        let scheme = configuration.tls == nil ? "http" : "https"
+        let authority = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+        let base = "\(scheme)://\(authority)/\(Self.apiRoot)/"
         return Self.json([
             "title": configuration.title + " (" + settings.organization + ")",
             "description": "TAXII 2.1 server of the Rastro node of \(settings.organization) (\(settings.country)).",

@@ -2,7 +2,7 @@
 /// values or key material; `debugDescription` adds the underlying cause.
 public struct ShareError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Base: String { case signingKey, keyMismatch, auditBroken, checkpointFile }
+        private enum Base: String { case signingKey, keyMismatch, auditBroken, checkpointFile, federation }
         private let base: Base
         private init(_ base: Base) { self.base = base }
         /// The node's signing key is missing, unreadable or not configured.
@@ -13,6 +13,8 @@ public struct ShareError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let auditBroken = Code(.auditBroken)
         /// A checkpoint file cannot be read or written, or is not one.
         public static let checkpointFile = Code(.checkpointFile)
+        /// Publishing to a collection or loading a partner's objects cannot be done.
+        public static let federation = Code(.federation)
         public var description: String { base.rawValue }
     }
 

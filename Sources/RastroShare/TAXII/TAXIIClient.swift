@@ -157,6 +157,22 @@ public final class TAXIIClient: Sendable {
         }
     }
 
+    /// The API root to use for `url`: the default (or only) one when `url` is a discovery
+    /// endpoint, else `url` itself when it is an API root.
+    public func apiRoot(from url: String) async throws -> String {
+        let (resource, _) = try await get(url)
+        if let roots = resource["api_roots"] as? [String] {
+            if let chosen = (resource["default"] as? String) ?? (roots.count == 1 ? roots[0] : nil) {
+                return Self.slash(Self.resolve(chosen, against: url))
+            }
+            throw Failure(description: "\(url): the server lists \(roots.count) API roots and no default; give one with --from", transient: false)
+        }
+        guard resource["versions"] != nil || resource["title"] != nil else {
+            throw Failure(description: "\(url): neither a TAXII discovery endpoint nor an API root", transient: false)
+        }
+        return Self.slash(url)
+    }
+
     /// The API roots a discovery URL lists (absolute URLs).
     public func apiRoots(discovery url: String) async throws -> [String] {
         let (resource, _) = try await get(url)

@@ -5,7 +5,7 @@ import RastroShare
 import RastroStore
 
 /// Directory changes need an admin: the node's operator (no --as) or a user with the admin role.
-private func requireAdmin(_ viewer: Viewer, _ settings: NodeSettings) throws {
+func requireAdmin(_ viewer: Viewer, _ settings: NodeSettings) throws {
     if viewer.user == nil && viewer.organization == settings.organization { return }
     guard viewer.roles.contains(.admin) else {
         throw Failure(code: Failure.usage, message: "\(viewer) is not an admin of this node")
@@ -256,7 +256,7 @@ struct Token: AsyncParsableCommand {
 }
 
 /// A password from standard input's first line, or typed twice at the terminal without echo.
-private func readPassword(fromStdin: Bool) throws -> String {
+func readPassword(fromStdin: Bool) throws -> String {
     let password: String
     if fromStdin || isatty(0) != 1 {
         guard let line = readLine(strippingNewline: true) else {
