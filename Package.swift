@@ -74,6 +74,12 @@ let package = Package(
             path: "Benchmarks/ReadBench",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "rastro-taxii-bench",
+            dependencies: ["RastroStore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Benchmarks/TAXIIBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "RastroAnalysis",
             dependencies: ["RastroModel", "RastroStore", "RastroResolve"],
@@ -131,7 +137,9 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "RastroShareTests", dependencies: ["RastroShare", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroServerTests", dependencies: ["RastroServer", "RastroShare", "RastroIngest", "RastroTesting",
-                                                              .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                                                              .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                              .product(name: "Hummingbird", package: "hummingbird"),
+                                                              .product(name: "HTTPTypes", package: "swift-http-types")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "RastroSimTests", dependencies: ["RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroCLITests", dependencies: ["RastroTesting"], exclude: ["Snapshots"], swiftSettings: swiftSettings),

@@ -1,0 +1,57 @@
+"""Writes a medallion (OASIS TAXII 2.1 reference server) memory-backend data file and config
+holding the first COUNT objects of a STIX bundle in one collection, with a manifest whose
+date_added values are distinct and 1 ms apart. Prints the date_added range in microseconds.
+
+Usage: medallion_data.py BUNDLE COUNT OUT_DIR PORT COLLECTION_ID USER PASSWORD
+"""
+import json
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+
+
+def main():
+    bundle_path, count, out_dir, port, collection_id, user, password = sys.argv[1:8]
+    count = int(count)
+    with open(bundle_path, encoding="utf-8") as f:
+        objects = json.load(f)["objects"][:count]
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    manifest = []
+    for index, obj in enumerate(objects):
+        added = start + timedelta(milliseconds=index)
+        manifest.append({
+            "id": obj["id"],
+            "date_added": added.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "version": obj.get("modified") or obj.get("created") or added.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "media_type": "application/stix+json;version=2.1",
+        })
+    root = f"http://127.0.0.1:{port}/api1/"
+    data = {
+        "/discovery": {"title": "medallion", "description": "bench", "default": root, "api_roots": [root]},
+        "api1": {
+            "information": {"title": "api1", "description": "bench", "versions": ["application/taxii+json;version=2.1"],
+                            "max_content_length": 104857600},
+            "status": [],
+            "collections": [{
+                "id": collection_id, "title": "bench", "description": "bench", "can_read": True, "can_write": True,
+                "media_types": ["application/stix+json;version=2.1"], "objects": objects, "manifest": manifest,
+            }],
+        },
+    }
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "data.json"), "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    config = {
+        "backend": {"module": "medallion.backends.memory_backend", "module_class": "MemoryBackend",
+                    "filename": os.path.join(out_dir, "data.json")},
+        "users": {user: password},
+        "taxii": {"max_page_size": 1000},
+    }
+    with open(os.path.join(out_dir, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f)
+    first = int(start.timestamp() * 1_000_000)
+    print(first, first + (len(objects) - 1) * 1000)
+
+
+if __name__ == "__main__":
+    main()
