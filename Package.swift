@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "RastroShare",
             dependencies: [
-                "RastroModel", "RastroStore",
+                "RastroModel", "RastroStore", "RastroIngest",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],

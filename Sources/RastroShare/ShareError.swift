@@ -2,7 +2,7 @@
 /// values or key material; `debugDescription` adds the underlying cause.
 public struct ShareError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Base: String { case signingKey, keyMismatch, auditBroken, checkpointFile }
+        private enum Base: String { case signingKey, keyMismatch, auditBroken, checkpointFile, stixInput }
         private let base: Base
         private init(_ base: Base) { self.base = base }
         /// The node's signing key is missing, unreadable or not configured.
@@ -13,6 +13,9 @@ public struct ShareError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let auditBroken = Code(.auditBroken)
         /// A checkpoint file cannot be read or written, or is not one.
         public static let checkpointFile = Code(.checkpointFile)
+        /// STIX input that cannot be loaded: not JSON, not a bundle, or an object that breaks a rule
+        /// (the message lists each problem as `source:line: column: reason`); nothing was written.
+        public static let stixInput = Code(.stixInput)
         public var description: String { base.rawValue }
     }
 
