@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "RastroShare",
             dependencies: [
-                "RastroModel", "RastroStore",
+                "RastroModel", "RastroStore", "RastroIngest",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

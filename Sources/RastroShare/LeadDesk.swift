@@ -113,7 +113,8 @@ public struct LeadDesk: Sendable {
     }
 
     /// A lead with the evidence and reasons the viewer may see, and its history.
-    public func view(_ leadID: String) async throws -> View {
+    /// `audit: false` is for callers that audit the read themselves (an export audits once).
+    public func view(_ leadID: String, audit: Bool = true) async throws -> View {
         guard let lead = try await store.lead(leadID, viewer: viewer) else { throw Refusal("no lead \(leadID) that you may see") }
         let visible = try await visibleSet(lead.evidence, to: viewer)
         var shown = lead
@@ -134,8 +135,8 @@ public struct LeadDesk: Sendable {
             view.withheldEvidence = lead.evidence.filter { !released.contains($0) }
             view.withheldReasons = lead.reasons.filter { !$0.evidence.allSatisfy(released.contains) }.count
         }
-        try await store.audit([AuditEvent(viewer, "read", objects: ["lead/" + leadID] + view.evidence.map { "\($0.kind)/\($0.id)" },
-                                          detail: "lead")])
+        if audit { try await store.audit([AuditEvent(viewer, "read", objects: ["lead/" + leadID] + view.evidence.map { "\($0.kind)/\($0.id)" },
+                                          detail: "lead")]) }
         return view
     }
 

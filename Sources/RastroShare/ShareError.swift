@@ -2,7 +2,7 @@
 /// values or key material; `debugDescription` adds the underlying cause.
 public struct ShareError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Base: String { case signingKey, keyMismatch, auditBroken, checkpointFile, federation }
+        private enum Base: String { case signingKey, keyMismatch, auditBroken, checkpointFile, stixInput, federation }
         private let base: Base
         private init(_ base: Base) { self.base = base }
         /// The node's signing key is missing, unreadable or not configured.
@@ -15,6 +15,9 @@ public struct ShareError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let checkpointFile = Code(.checkpointFile)
         /// Publishing to a collection or loading a partner's objects cannot be done.
         public static let federation = Code(.federation)
+        /// STIX input that cannot be loaded: not JSON, not a bundle, or an object that breaks a rule
+        /// (the message lists each problem as `source:line: column: reason`); nothing was written.
+        public static let stixInput = Code(.stixInput)
         public var description: String { base.rawValue }
     }
 

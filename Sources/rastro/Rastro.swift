@@ -22,7 +22,7 @@ struct Rastro: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Init.self, Ingest.self, Stats.self, Show.self, Simulate.self, Evaluate.self, Resolve.self, Entity.self,
                       Analyze.self, FindingsCommand.self, Alerts.self, Trace.self, TraceBenchmark.self, Demo.self,
-                      LeadCommand.self, Org.self, User.self, Token.self, Audit.self,
+                      LeadCommand.self, Export.self, Org.self, User.self, Token.self, Audit.self,
                       Serve.self, CollectionCommand.self, Sync.self])
 
     static func main() async {

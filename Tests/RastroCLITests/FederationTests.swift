@@ -112,7 +112,7 @@ func makeCertificate(in folder: String) throws -> (cert: String, key: String) {
         ok(try rastro(["collection", "add", "us-dea", "--for", "US-DEA"], mx), "collection add")
 
         // A lead on the top consignment alert the US may see, sent to the DEA.
-        let alerts = try #require(try json(try rastro(["alerts", "--json"], mx, as: "US-DEA")) as? [[String: Any]])
+        let alerts = try #require(try json(try rastro(["alerts", "--json"], mx, as: "ana")) as? [[String: Any]])
         let consignment = try #require(alerts.first { $0["kind"] as? String == "consignments" }?["id"] as? String)
         let created = try #require(try json(try rastro(["lead", "create", "--consignment", consignment, "--title", "Mislabelled precursor",
                                                         "--summary", "Please check the buyer", "--json"], mx, as: "ana")) as? [String: Any])
@@ -154,7 +154,8 @@ func makeCertificate(in folder: String) throws -> (cert: String, key: String) {
             #expect(shown.status == 1, "\(hidden) reached the US node")
         }
         let leads = try #require(try json(try rastro(["lead", "list", "--json"], us, as: "joe")) as? [[String: Any]])
-        #expect(leads.contains { $0["leadID"] as? String == lead }, "\(leads)")
+        #expect(leads.contains { $0["lead"] as? String == lead && $0["direction"] as? String == "received" && $0["other"] as? String == "MX-SAT" },
+                "\(leads)")
         let served = try rastro(["export", "stix", "--for", "US-DEA"], mx).stdout
         #expect(served.contains("INC-FOR-US") && !served.contains("INC-RED-1") && !served.contains("INC-MX-ONLY")
                 && !served.contains("informant"))

@@ -1,6 +1,9 @@
 public import RastroStore
 
-/// Fills a TAXII collection with what its rule releases to its partner organization, as STIX.
+/// Fills a TAXII collection with what its rule releases to its partner organization, as STIX:
+/// the export is made with the partner's viewer (the node's policy and redaction apply, and the
+/// export is audited as the partner's read), new object versions are added, and objects the rule
+/// no longer releases are withdrawn.
 public struct CollectionPublisher: Sendable {
     let store: Store
     let settings: NodeSettings
@@ -13,11 +16,40 @@ public struct CollectionPublisher: Sendable {
     }
 
     public func publish(_ collection: TAXIICollection) async throws -> TAXIIAddCounts {
-        throw ShareError(.federation, "publishing needs the STIX mapping, not merged yet")
+        guard let member = try await store.member(collection.partnerOrg) else {
+            throw ShareError(.federation, "collection \(collection.collectionID): \(collection.partnerOrg) is no longer a member organization")
+        }
+        let partner = Viewer(organization: member.orgID, country: member.country, roles: [.liaison])
+        var exporter = STIXExporter(store: store, viewer: partner)
+        exporter.auditDetail = "stix export for TAXII collection \(collection.collectionID)"
+        if collection.rule == .leads {
+            exporter.kinds = []
+            exporter.includeLeads = true
+        }
+        var counts = TAXIIAddCounts()
+        var keep = Set<String>()
+        try await exporter.export(batchSize: 2000) { batch in
+            keep.formUnion(batch.map(\.id))
+            let added = try await store.addTAXIIObjects(batch.map {
+                TAXIIObject(id: $0.id, version: $0.version, type: $0.type, specVersion: $0.specVersion, body: $0.json)
+            }, to: collection.collectionID)
+            counts.added += added.added
+            counts.unchanged += added.unchanged
+        }
+        let event = AuditEvent(viewer, "collection.publish", objects: ["collection/\(collection.collectionID)"],
+                               detail: "partner=\(member.orgID) rule=\(collection.rule.rawValue) added=\(counts.added) unchanged=\(counts.unchanged)")
+        counts.withdrawn = try await store.addTAXIIObjects([], to: collection.collectionID, events: [event], withdrawingAllBut: keep).withdrawn
+        try await store.markTAXIICollectionPublished(collection.collectionID)
+        return counts
     }
 }
 
-/// Loads pulled or added STIX objects into the store.
+/// Loads pulled or added STIX objects into the store, one atomic load per call, and gives the
+/// puller's counts: records loaded (and lead steps applied), unchanged, skipped.
 public func stixLoader(store: Store, settings: NodeSettings, actor: String) -> SyncPuller.Loader {
-    { _, _ in throw ShareError(.federation, "loading STIX needs the STIX mapping, not merged yet") }
+    { objects, source in
+        let report = try await STIXImporter(store: store, settings: settings, actor: actor).importObjects(objects, source: source)
+        return (report.loaded + report.leadsReceived + report.leadStepsApplied, report.unchanged,
+                report.skipped.values.reduce(0, +))
+    }
 }

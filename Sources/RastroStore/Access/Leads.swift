@@ -159,7 +159,7 @@ extension Store {
         }
     }
 
-    private func appendLeadEvent(_ leadID: String, viewer: Viewer, action: String, detail: String, isPrivate: Bool) async throws {
+    func appendLeadEvent(_ leadID: String, viewer: Viewer, action: String, detail: String, isPrivate: Bool) async throws {
         let next = try await connection.query("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM lead_events WHERE lead_id = ?", [.text(leadID)])
             .first?["n"].integer ?? 1
         try await connection.execute("""

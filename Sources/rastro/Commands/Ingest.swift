@@ -8,7 +8,8 @@ struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load contract-v1 files (CSV, NDJSON) into the store, atomically.",
         discussion: """
-            Loads files and folders (recursively) of .csv, .ndjson and .jsonl files; the kind comes \
+            Loads files and folders (recursively) of .csv, .ndjson and .jsonl files, or STIX 2.1 bundles \
+            (.json files whose top-level type is bundle; see below); the kind comes \
             from each file's name (consignments.csv, track_points-2026-03.csv …) or --kind. Every row \
             is validated; a bad row is reported as file:line: column: reason and, by default, its \
             whole file is rejected and nothing of it is written. With --skip-invalid the good rows \
@@ -16,12 +17,20 @@ struct Ingest: AsyncParsableCommand {
             there or not there, even if the process is killed. Loading the same rows again changes \
             nothing; a changed row becomes a new version and the old one is kept.
 
+            A STIX bundle (from rastro export stix, a partner node or another tool) keeps each \
+            object's TLP 2.0 marking, releasable-to set and originator (the organization behind \
+            created_by_ref). Rastro's own objects become the records they were made from; incidents \
+            and sightings of other tools become records where they can; a partner's lead becomes a \
+            received lead, and a partner's notes on this node's own leads apply their steps. Other \
+            objects are counted as skipped, with the reason. A bad object rejects the whole run.
+
             Exit codes: 0 everything loaded, 1 rejected input, 2 usage error, 3 store failure.
 
             Examples:
               rastro ingest Examples/small
               rastro ingest exports/aduana-2026-03.csv --kind consignments --originator MX-SAT --tlp amber
               rastro ingest feeds/ --skip-invalid --rejects rejects.ndjson --json
+              rastro ingest from-mx.json
             """)
 
     @OptionGroup var store: DatabaseOptions
@@ -68,6 +77,11 @@ struct Ingest: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let bundles = try STIXInput.bundles(in: paths)
+        if !bundles.isEmpty {
+            try await STIXInput.ingest(bundles, paths: paths, command: self)
+            return
+        }
         let store = try await store.open()
         let settings = try await store.settings()
         var options = IngestOptions()

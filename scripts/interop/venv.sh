@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Creates (or reuses) the Python venv of the interoperability tools (the OASIS STIX validator,
+# the stix2 library, the TAXII 2.1 client and the medallion server) at .venv-interop/ in the
+# repository, installs scripts/interop/requirements.txt into it when they changed, and prints the
+# venv's path. Use it as: export RASTRO_INTEROP_VENV=$(scripts/interop/venv.sh)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+venv="$root/.venv-interop"
+requirements="$root/scripts/interop/requirements.txt"
+python=${PYTHON:-python3}
+if [ ! -x "$venv/bin/python" ]; then
+  "$python" -m venv "$venv" >&2
+fi
+stamp="$venv/.requirements.sha256"
+want=$(sha256sum "$requirements" | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
+  echo "$want" > "$stamp"
+fi
+echo "$venv"
