@@ -4,7 +4,9 @@ import Testing
 
 /// The OASIS STIX 2.1 validator (`stix2_validator`, from the venv that `scripts/interop/venv.sh`
 /// makes and `RASTRO_INTEROP_VENV` names) reports no error on `rastro export stix` of a simulated
-/// world, for the node and for a partner organization; the partner's bundle holds nothing the
+/// world, for the node and for a partner organization (every object, except that of the two
+/// high-volume types, track points and relationships, the first 300 of each are checked: the
+/// validator reads about 150 objects a second, and the whole small world takes it 9 minutes); the partner's bundle holds nothing the
 /// policy keeps from it. Without the venv the test is skipped, except in CI (`CI` set), where it
 /// fails.
 @Suite struct STIXValidatorTests {
@@ -28,6 +30,26 @@ import Testing
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// The bundle at `file` with every object, except that only the first `keep` objects of each of
+    /// `sampled` types are kept, written beside it.
+    func sample(_ file: String, keep: Int = 300, sampled: Set<String> = ["x-rastro-track-point", "relationship"],
+                expectAll: Bool) throws -> String {
+        let bundle = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        let objects = try #require(bundle["objects"] as? [[String: Any]])
+        var counts: [String: Int] = [:]
+        let kept = objects.filter { object in
+            let type = object["type"] as? String ?? ""
+            counts[type, default: 0] += 1
+            return !sampled.contains(type) || counts[type]! <= keep
+        }
+        if expectAll { #expect(sampled.allSatisfy { (counts[$0] ?? 0) > 0 }, "the export should hold track points and relationships") }
+        var reduced = bundle
+        reduced["objects"] = kept
+        let path = file + ".sample.json"
+        try JSONSerialization.data(withJSONObject: reduced).write(to: URL(fileURLWithPath: path))
+        return path
     }
 
     @Test(.enabled(if: runs, "needs RASTRO_INTEROP_VENV (scripts/interop/venv.sh)"))
@@ -65,7 +87,7 @@ import Testing
         #expect(try rastro(["export", "stix", "--for", "US-DEA", "--output", partner], url).status == 0)
 
         for file in [node, partner] {
-            let (status, output) = try validate(file)
+            let (status, output) = try validate(try sample(file, expectAll: file == node))
             #expect(status == 0, "\(file): \(output.split(separator: "\n").filter { $0.contains("[X]") }.prefix(20).joined(separator: "\n"))")
             #expect(!output.contains("[X]"))
         }

@@ -36,6 +36,8 @@ struct STIXImportPlan {
     private var places: [String: (Double, Double)] = [:]
     private var builders: [FileKey: RecordBuilder] = [:]
     private var pending: [(key: FileKey, record: Record, modified: String)] = []
+    /// Records that arrived with fields withheld (`x_rastro_redacted`), by `kind/id`.
+    private(set) var redacted = Set<String>()
 
     init(settings: NodeSettings) {
         self.settings = settings
@@ -63,6 +65,7 @@ struct STIXImportPlan {
         case "marking-definition": skip("marking definition (applied to the objects that name it)")
         case "extension-definition": skip("extension definition")
         case "relationship": skip("relationship (Rastro derives links from the records' fields)")
+        case "identity" where object.id == STIXVocabulary.rastroIdentityID: skip("Rastro's own identity")
         case "identity" where object.string("x_rastro_org_id") != nil: skip("identity of an organization (the originator of what it created)")
         case "identity": skip("identity from another tool (an organizations record needs an org_id, name and country)")
         case "location": skip("location on its own (kept only as the place of a sighting)")
@@ -119,7 +122,10 @@ struct STIXImportPlan {
             guard let text = value as? String else { return problems.append(object.problem("x_rastro_attributes." + name, "not a string")) }
             cells.append((column, text))
         }
+        let withheld = object.strings("x_rastro_redacted").filter { $0 != STIXRecordMapping.redactedAttribute }
+        if !withheld.isEmpty { cells.append((STIXRecordMapping.redactedAttribute, withheld.sorted().joined(separator: ";"))) }
         guard let record = build(object, kind: kind, cells: cells) else { return }
+        if !object.strings("x_rastro_redacted").isEmpty { redacted.insert(kind.rawValue + "/" + record.id) }
         let expected = STIXIdentifier.record(object.type, originator: record.marking.originator, kind: kind, id: record.id)
         guard expected == object.id else {
             return problems.append(object.problem("id", "is not the id of \(kind.rawValue) \(record.id) by \(record.marking.originator)"))
@@ -167,6 +173,27 @@ struct STIXImportPlan {
         }
         pending.append((key, record, object.string("modified") ?? object.string("created") ?? ""))
         return record
+    }
+
+    /// Leaves out records that must not change what the node holds (`held`, by `kind/id`): its own
+    /// organization's records (its copy is the original) and copies with fields withheld.
+    mutating func leaveOut(held: Set<String>) {
+        for (key, list) in records {
+            let kept = list.filter { record in
+                let name = key.kind.rawValue + "/" + record.id
+                if record.marking.originator == settings.organization, held.contains(name) {
+                    skip("record this node originated (its own copy is the original)")
+                    return false
+                }
+                if redacted.contains(name), held.contains(name) {
+                    skip("copy with personal fields withheld of a record this node holds")
+                    return false
+                }
+                return true
+            }
+            records[key] = kept.isEmpty ? nil : kept
+        }
+        files = files.filter { records[FileKey(file: $0.0, kind: $0.1)] != nil }
     }
 
     /// Keeps one version per record (the latest `modified`), in kind and id order.

@@ -1,4 +1,5 @@
 import Foundation
+import RastroModel
 public import RastroStore
 import RastroIngest
 
@@ -90,6 +91,16 @@ public struct STIXImporter: Sendable {
             throw ShareError(.stixInput, shown + (allProblems.count > 50 ? "\n… and \(allProblems.count - 50) more problems" : "")
                              + "\nnothing was written")
         }
+        var held = Set<String>()
+        let copies = plan.records.values.flatMap { $0 }.filter {
+            plan.redacted.contains($0.kind.rawValue + "/" + $0.id) || $0.marking.originator == settings.organization
+        }
+        if !copies.isEmpty {
+            let found = try await store.markings(of: copies.map { Findings.EvidenceRef(kind: $0.kind.rawValue, id: $0.id) },
+                                                 viewer: settings.processingViewer)
+            held = Set(found.keys.map { $0.kind + "/" + $0.id })
+        }
+        plan.leaveOut(held: held)
         report.skipped = plan.skipped
         if !plan.records.isEmpty {
             let load = try await store.beginLoad(actor: actor)

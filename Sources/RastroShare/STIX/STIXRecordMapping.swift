@@ -15,6 +15,9 @@ import RastroStore
 /// `x_rastro_releasable_to`, and its originator as `created_by_ref` (the originator's identity)
 /// plus `x_rastro_originator`. A redacted record lists the fields it lost in `x_rastro_redacted`.
 enum STIXRecordMapping {
+    /// The extra column in which a copy received without some fields names them.
+    static let redactedAttribute = "x_rastro_redacted"
+
     static func objects(_ exported: ExportedVersion) -> [STIXObject] {
         let record = exported.record
         let type = STIXVocabulary.type(of: record.kind)
@@ -36,10 +39,20 @@ enum STIXRecordMapping {
             }
         }
         properties["x_rastro_fields"] = .object(fields)
-        if !record.attributes.isEmpty {
-            properties["x_rastro_attributes"] = .object(Dictionary(uniqueKeysWithValues: record.attributes.map { ($0.name, STIXValue.string($0.value)) }))
+        // A copy stored without some fields (received redacted) keeps their names in the attribute
+        // `x_rastro_redacted`; they are withheld again on every export of it.
+        var withheld = Set(record.redactedFields.filter { $0 != STIXRecordMapping.redactedAttribute })
+        var attributes: [String: STIXValue] = [:]
+        for attribute in record.attributes {
+            if attribute.name == STIXRecordMapping.redactedAttribute {
+                withheld.formUnion(attribute.value.split(separator: ";").map(String.init))
+            } else {
+                attributes[attribute.name] = .string(attribute.value)
+            }
         }
-        if !record.redactedFields.isEmpty { properties["x_rastro_redacted"] = .array(record.redactedFields.sorted().map(STIXValue.string)) }
+        if record.redactedFields.contains(STIXRecordMapping.redactedAttribute) { withheld.insert(STIXRecordMapping.redactedAttribute) }
+        if !attributes.isEmpty { properties["x_rastro_attributes"] = .object(attributes) }
+        if !withheld.isEmpty { properties["x_rastro_redacted"] = .array(withheld.sorted().map(STIXValue.string)) }
         var extra: [STIXObject] = []
         switch record.kind {
         case .organizations:

@@ -7,6 +7,10 @@ import RastroStore
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export what an organization may see, in a standard format for partners' tools.",
+        discussion: """
+            Example:
+              rastro export stix --for US-DEA --output for-dea.json
+            """,
         subcommands: [ExportSTIX.self])
 }
 
