@@ -44,6 +44,11 @@ extension TAXIIServer {
         guard let items = envelope["objects"] as? [Any] else {
             throw TAXIIError(.badRequest, "Invalid envelope", "The body must be a JSON object with an `objects` array.")
         }
+        // A partner adds only what it originated: an object that names another organization as its
+        // originator or creator is refused (objects naming none are the partner's).
+        let ownIdentity = STIXIdentifier.organization(viewer.organization)
+        let otherIdentities = Set(try await read.members().map(\.orgID).filter { $0 != viewer.organization }
+            .map(STIXIdentifier.organization))
         let requestTimestamp = TAXIITime.format(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000))
         var accepted: [(TAXIIObject, [UInt8])] = []
         var failures: [TAXIIStatus.Detail] = []
@@ -60,6 +65,14 @@ extension TAXIIServer {
             }
             guard let version = (object["modified"] as? String) ?? (object["created"] as? String), TAXIITime.parse(version) != nil else {
                 failures.append(.init(id: id, version: "", message: "the object has no valid modified or created timestamp"))
+                continue
+            }
+            if let originator = object["x_rastro_originator"] as? String, originator.uppercased() != viewer.organization {
+                failures.append(.init(id: id, version: version, message: "\(viewer.organization) may only add what it originated, not \(originator)'s"))
+                continue
+            }
+            if let creator = object["created_by_ref"] as? String, creator != ownIdentity, otherIdentities.contains(creator) {
+                failures.append(.init(id: id, version: version, message: "\(viewer.organization) may only add what it created"))
                 continue
             }
             let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()

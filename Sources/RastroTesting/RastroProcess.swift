@@ -24,7 +24,7 @@ public enum RastroProcess {
 
     /// Starts `rastro arguments…` without waiting.
     public static func start(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
-                             stdout: FileHandle? = nil, stderr: FileHandle? = nil) throws -> Process {
+                             stdout: FileHandle? = nil, stderr: FileHandle? = nil, stdin: FileHandle? = nil) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -36,12 +36,14 @@ public enum RastroProcess {
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardOutput = stdout ?? FileHandle.nullDevice
         process.standardError = stderr ?? FileHandle.nullDevice
+        if let stdin { process.standardInput = stdin }
         try process.run()
         return process
     }
 
     /// Runs `rastro arguments…` to completion and captures its output.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> Result {
+    public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+                           stdinText: String? = nil) throws -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -49,7 +51,14 @@ public enum RastroProcess {
         FileManager.default.createFile(atPath: out.path, contents: nil)
         FileManager.default.createFile(atPath: err.path, contents: nil)
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-        let process = try start(arguments, environment: environment, directory: directory, stdout: outHandle, stderr: errHandle)
+        var input: FileHandle?
+        if let stdinText {
+            let file = folder.appendingPathComponent("in")
+            try Data(stdinText.utf8).write(to: file)
+            input = try FileHandle(forReadingFrom: file)
+        }
+        let process = try start(arguments, environment: environment, directory: directory, stdout: outHandle, stderr: errHandle,
+                                stdin: input)
         process.waitUntilExit()
         try outHandle.close()
         try errHandle.close()

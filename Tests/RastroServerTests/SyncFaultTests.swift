@@ -57,7 +57,7 @@ import Testing
                                      options: .init(attempts: attempts, initialDelay: 0.05, maxDelay: 0.2, timeout: timeout))
         do {
             let report = try await SyncPuller(store: target.store, client: client, viewer: target.settings.viewer,
-                                              load: stixLoader(store: target.store, settings: target.settings, actor: "test"))
+                                              load: stixLoader(store: target.store, settings: target.settings, actor: "test", partner: "MX-SAT"))
                 .pull(apiRoot: url + "api1/", collection: "fgr", pageSize: 25, maxPages: maxPages)
             await client.shutdown()
             return report

@@ -107,7 +107,7 @@ TYPE=$(a_type c2000)
 for mode in after type first; do
   run_wrk medallion-2000 "/api1/collections/c2000/objects/" "$mode" "$MMIN" "$MMAX" "$TYPE" "$MPID" "http://127.0.0.1:$MPORT"
 done
-kill "$MPID"; wait "$MPID" 2>/dev/null || true
+kill -9 "$MPID"; wait "$MPID" 2>/dev/null || true   # medallion ignores SIGTERM
 
 echo
 echo "== ratios at 2,000 objects (rastro / medallion)"

@@ -22,6 +22,8 @@ struct STIXImportPlan {
     }
 
     let settings: NodeSettings
+    /// The originator of objects that name no creator: the partner they came from, when known.
+    var defaultOriginator: String?
     var problems: [String] = []
     var skipped: [String: Int] = [:]
     private(set) var records: [FileKey: [Record]] = [:]
@@ -87,7 +89,7 @@ struct STIXImportPlan {
     /// organization when the object names no creator.
     private func originator(_ object: STIXSourceObject) -> String {
         if let stated = object.string("x_rastro_originator") { return stated }
-        guard let creator = object.string("created_by_ref") else { return settings.organization }
+        guard let creator = object.string("created_by_ref") else { return defaultOriginator ?? settings.organization }
         if let organization = organizations[creator] { return organization }
         let uuid = creator.split(separator: "-").dropFirst(2).joined().prefix(12)
         return "STIX-" + uuid.uppercased()
@@ -164,7 +166,7 @@ struct STIXImportPlan {
     private mutating func build(_ object: STIXSourceObject, kind: Kind, cells: [(column: String, text: String)]) -> Record? {
         let key = FileKey(file: object.source, kind: kind)
         let builder = builders[key] ?? RecordBuilder(kind: kind, file: object.source, defaultTLP: settings.defaultTLP,
-                                                     defaultOriginator: settings.organization)
+                                                     defaultOriginator: defaultOriginator ?? settings.organization)
         builders[key] = builder
         let (record, errors) = builder.build(cells, line: object.line)
         guard let record else {

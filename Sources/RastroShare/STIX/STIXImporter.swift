@@ -16,6 +16,9 @@ public struct STIXImporter: Sendable {
     public let store: Store
     public let settings: NodeSettings
     public let actor: String
+    /// The originator of objects that name no creator (`created_by_ref`): the partner organization
+    /// they came from. Nil: this node's own organization (a file the node's operator ingests).
+    public var defaultOriginator: String?
 
     public init(store: Store, settings: NodeSettings, actor: String) {
         self.store = store
@@ -84,6 +87,7 @@ public struct STIXImporter: Sendable {
         var report = STIXImportReport()
         report.objects = objects.count + problems.count
         var plan = STIXImportPlan(settings: settings)
+        plan.defaultOriginator = defaultOriginator
         plan.read(objects)
         let allProblems = problems + plan.problems
         guard allProblems.isEmpty else {

@@ -45,10 +45,13 @@ public struct CollectionPublisher: Sendable {
 }
 
 /// Loads pulled or added STIX objects into the store, one atomic load per call, and gives the
-/// puller's counts: records loaded (and lead steps applied), unchanged, skipped.
-public func stixLoader(store: Store, settings: NodeSettings, actor: String) -> SyncPuller.Loader {
+/// puller's counts: records loaded (and lead steps applied), unchanged, skipped. Objects that
+/// name no creator are the partner's (`partner`), never this node's.
+public func stixLoader(store: Store, settings: NodeSettings, actor: String, partner: String) -> SyncPuller.Loader {
     { objects, source in
-        let report = try await STIXImporter(store: store, settings: settings, actor: actor).importObjects(objects, source: source)
+        var importer = STIXImporter(store: store, settings: settings, actor: actor)
+        importer.defaultOriginator = partner
+        let report = try await importer.importObjects(objects, source: source)
         return (report.loaded + report.leadsReceived + report.leadStepsApplied, report.unchanged,
                 report.skipped.values.reduce(0, +))
     }

@@ -76,7 +76,7 @@ struct STIXPageImporter: TAXIIObjectImporting {
     let settings: NodeSettings
 
     func importObjects(_ objects: [[UInt8]], source: String, viewer: Viewer) async throws {
-        _ = try await stixLoader(store: store, settings: settings, actor: viewer.actor)(objects, source)
+        _ = try await stixLoader(store: store, settings: settings, actor: viewer.actor, partner: viewer.organization)(objects, source)
     }
 }
 
@@ -216,6 +216,10 @@ struct Sync: AsyncParsableCommand {
         @OptionGroup var store: DatabaseOptions
         @Option(help: ArgumentHelp("The partner's discovery URL or API root.", valueName: "url")) var from: String
         @Option(help: ArgumentHelp("The collection's id.", valueName: "id")) var collection: String
+        @Option(help: ArgumentHelp(
+            "The organization the collection comes from: the originator of objects that name no creator (default: TAXII- and the server's host).",
+            valueName: "org"))
+        var partner: String?
         @Option(help: ArgumentHelp("A PEM file of certificates to trust (the partner's CA).", valueName: "file")) var caFile: String?
         @Option(help: "Objects per page.") var pageSize = 1000
         @Option(help: "Attempts per request before giving up.") var attempts = 5
@@ -227,6 +231,7 @@ struct Sync: AsyncParsableCommand {
 
         func validate() throws {
             guard from.hasPrefix("http://") || from.hasPrefix("https://") else { throw ValidationError("--from must be an http(s) URL") }
+            if let partner, !Marking.isValidParty(partner) { throw ValidationError("--partner must be an organization id (letters, digits, - . _)") }
             guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be 1 to 10000") }
             guard (1...100).contains(attempts) else { throw ValidationError("--attempts must be 1 to 100") }
             guard timeout > 0, retryDelay >= 0 else { throw ValidationError("--timeout and --retry-delay must be positive") }
@@ -256,7 +261,8 @@ struct Sync: AsyncParsableCommand {
                     let settings = try await store.settings()
                     let apiRoot = try await client.apiRoot(from: from)
                     let puller = SyncPuller(store: store, client: client, viewer: settings.viewer,
-                                            load: stixLoader(store: store, settings: settings, actor: settings.organization))
+                                            load: stixLoader(store: store, settings: settings, actor: settings.organization,
+                                                             partner: partner?.uppercased() ?? Self.hostParty(from)))
                     return try await puller.pull(apiRoot: apiRoot, collection: collection, pageSize: pageSize, maxPages: maxPages)
                 }
             } catch let failure as TAXIIClient.Failure {
@@ -273,6 +279,13 @@ struct Sync: AsyncParsableCommand {
                 \(report.loaded) loaded, \(report.unchanged) unchanged, \(report.skipped) skipped; \
                 cursor \(report.cursor ?? "none")
                 """)
+        }
+
+        /// `TAXII-` and the URL's host, as an organization id: the originator of objects that name none.
+        static func hostParty(_ url: String) -> String {
+            let host = URL(string: url)?.host ?? "REMOTE"
+            let cleaned = String(host.uppercased().map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "-" })
+            return String(("TAXII-" + cleaned).prefix(64))
         }
     }
 
