@@ -8,7 +8,8 @@ import Testing
     @Test(arguments: ["", "init", "ingest", "stats", "show", "simulate", "evaluate", "resolve", "resolve run", "resolve confirm",
                       "resolve split", "resolve revoke", "resolve decisions", "entity", "analyze", "findings", "alerts",
                       "trace", "demo", "audit", "audit verify", "audit checkpoint", "audit checkpoint create",
-                      "audit checkpoint export", "audit log", "org", "user", "token", "lead", "export", "export stix"])
+                      "audit checkpoint export", "audit log", "org", "user", "token", "lead", "export", "export stix",
+                      "serve", "collection", "sync", "sync pull"])
     func helpMatchesItsSnapshot(_ command: String) throws {
         let arguments = command.split(separator: " ").map(String.init) + ["--help"]
         let result = try RastroProcess.run(arguments)

@@ -212,7 +212,16 @@ struct Sync: AsyncParsableCommand {
         subcommands: [Pull.self, Status.self])
 
     struct Pull: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Pull what a partner's collection added since the last pull.")
+        static let configuration = CommandConfiguration(
+            abstract: "Pull what a partner's collection added since the last pull.",
+            discussion: """
+                Each page is loaded atomically, then the cursor moves past it; a pull that stops \
+                (killed, or the partner failing) resumes from there. Exit 3 with the reason when \
+                the partner stays down, slow or garbled after --attempts.
+
+                Example:
+                  rastro sync pull --from https://mx-node:8443/taxii2/ --collection us-dea --partner MX-SAT
+                """)
         @OptionGroup var store: DatabaseOptions
         @Option(help: ArgumentHelp("The partner's discovery URL or API root.", valueName: "url")) var from: String
         @Option(help: ArgumentHelp("The collection's id.", valueName: "id")) var collection: String
