@@ -1,6 +1,11 @@
 """Writes a medallion (OASIS TAXII 2.1 reference server) memory-backend data file and config
 holding the first COUNT objects of a STIX bundle in one collection, with a manifest whose
-date_added values are distinct and 1 ms apart. Prints the date_added range in microseconds.
+date_added values are distinct and 1 ms apart. Prints the date_added range in microseconds and
+the number of objects written.
+
+medallion 3.0.0 takes an object's `version` property for its version timestamp when it has one,
+so it fails (HTTP 500 on every page) on an extension-definition, whose `version` is "1.0.0":
+those are left out, and said so on standard error.
 
 Usage: medallion_data.py BUNDLE COUNT OUT_DIR PORT COLLECTION_ID USER PASSWORD
 """
@@ -14,7 +19,12 @@ def main():
     bundle_path, count, out_dir, port, collection_id, user, password = sys.argv[1:8]
     count = int(count)
     with open(bundle_path, encoding="utf-8") as f:
-        objects = json.load(f)["objects"][:count]
+        objects = json.load(f)["objects"]
+    left_out = [o["id"] for o in objects if o.get("type") == "extension-definition"]
+    objects = [o for o in objects if o.get("type") != "extension-definition"][:count]
+    if left_out:
+        print(f"medallion_data.py: left out {len(left_out)} extension-definition object(s) medallion cannot serve",
+              file=sys.stderr)
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     manifest = []
     for index, obj in enumerate(objects):
@@ -50,7 +60,7 @@ def main():
     with open(os.path.join(out_dir, "config.json"), "w", encoding="utf-8") as f:
         json.dump(config, f)
     first = int(start.timestamp() * 1_000_000)
-    print(first, first + (len(objects) - 1) * 1000)
+    print(first, first + (len(objects) - 1) * 1000, len(objects))
 
 
 if __name__ == "__main__":

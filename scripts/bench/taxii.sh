@@ -96,7 +96,7 @@ done
 # medallion at 2,000.
 MPORT=$(( 20000 + RANDOM % 20000 ))
 MDIR=$BENCH_DIR/medallion
-read -r MMIN MMAX <<< "$("$VENV/bin/python" "$REPO/scripts/bench/medallion_data.py" "$BUNDLE" 2000 "$MDIR" "$MPORT" \
+read -r MMIN MMAX _ <<< "$("$VENV/bin/python" "$REPO/scripts/bench/medallion_data.py" "$BUNDLE" 2000 "$MDIR" "$MPORT" \
   c2000 "$USER_NAME" "$PASSWORD")"
 "$VENV/bin/medallion" --host 127.0.0.1 --port "$MPORT" --log-level ERROR "$MDIR/config.json" > "$MDIR/log" 2>&1 &
 MPID=$!
