@@ -206,19 +206,26 @@ extension Store {
         try await withAuditedTransaction(events) {
             var counts = TAXIIAddCounts()
             var clock = try await lastAddedMicroseconds(collectionID)
-            var seen = Set<String>()
+            // The versions already there of the objects given, in a few queries, not one per object.
+            var existing: [String: [String]] = [:]
+            let ids = Array(Set(objects.map(\.id)))
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = ids[start..<min(start + 500, ids.count)]
+                let rows = try await connection.query("""
+                    SELECT object_id, version FROM taxii_objects WHERE collection_id = ? AND object_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                    """, [.text(collectionID)] + chunk.map { .text($0) })
+                for row in rows {
+                    if let id = row["object_id"].text, let version = row["version"].text { existing[id, default: []].append(version) }
+                }
+            }
             for object in objects {
-                let key = object.id + "\u{1F}" + object.version
-                guard seen.insert(key).inserted else { counts.unchanged += 1; continue }
-                let existing = try await connection.query("""
-                    SELECT version FROM taxii_objects WHERE collection_id = ? AND object_id = ?
-                    """, [.text(collectionID), .text(object.id)]).compactMap { $0["version"].text }
-                if existing.contains(object.version) {
+                let versions = existing[object.id] ?? []
+                if versions.contains(object.version) {
                     counts.unchanged += 1
                     continue
                 }
-                let newest = existing.max()
-                let oldest = existing.min()
+                let newest = versions.max()
+                let oldest = versions.min()
                 let isLatest = newest.map { object.version > $0 } ?? true
                 let isFirst = oldest.map { object.version < $0 } ?? true
                 if isLatest, newest != nil {
@@ -235,6 +242,7 @@ extension Store {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.text(collectionID), .integer(clock), .text(object.id), .text(object.version), .text(object.type),
                           .text(object.specVersion), .integer(isLatest ? 1 : 0), .integer(isFirst ? 1 : 0), .text(object.body)])
+                existing[object.id, default: []].append(object.version)
                 counts.added += 1
             }
             if let keep {
