@@ -29,7 +29,7 @@ final class CredentialCache: Sendable {
         let scheme = parts[0].lowercased()
         let value = parts[1].trimmingCharacters(in: .whitespaces)
         guard scheme == "basic" || scheme == "bearer" else { return nil }
-        let key = SHA256.hash(data: Data("\(scheme)\u{0}\(value)".utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = AuditChain.hex(SHA256.hash(data: Data("\(scheme)\u{0}\(value)".utf8)))
         let now = Date().timeIntervalSince1970
         if let viewer = entries.withLock({ entries -> Viewer? in
             guard let (viewer, expires) = entries[key] else { return nil }

@@ -29,6 +29,19 @@ public final class TAXIIServer: Sendable {
     let metrics = ServerMetrics()
     let importer: (any TAXIIObjectImporting)?
     private let nextRead = Atomic<Int>(0)
+    /// Collections by id, looked up again after a few seconds (a new collection, a changed rule).
+    private let collectionCache = Mutex([String: (TAXIICollection?, Double)]())
+
+    func cachedCollection(_ id: String) async throws -> TAXIICollection? {
+        let now = Date().timeIntervalSince1970
+        if let (collection, at) = collectionCache.withLock({ $0[id] }), now - at < 5 { return collection }
+        let collection = try await read.taxiiCollection(id)
+        collectionCache.withLock { cache in
+            if cache.count > 1000 { cache.removeAll() }
+            cache[id] = (collection, now)
+        }
+        return collection
+    }
 
     init(configuration: ServerConfiguration, reads: [Store], writes: Store, settings: NodeSettings, credentials: CredentialCache,
          audit: AuditBatcher, importer: (any TAXIIObjectImporting)?) {
@@ -242,7 +255,7 @@ public final class TAXIIServer: Sendable {
     }
 
     func visibleCollection(_ viewer: Viewer, _ id: String) async throws -> (TAXIICollection, (read: Bool, write: Bool)) {
-        guard let collection = try await read.taxiiCollection(id), let access = access(viewer, collection) else {
+        guard let collection = try await cachedCollection(id), let access = access(viewer, collection) else {
             throw TAXIIError(.notFound, "Collection not found", "There is no collection \(id) for \(viewer.organization).")
         }
         return (collection, access)
@@ -331,27 +344,33 @@ public final class TAXIIServer: Sendable {
     func objects(_ request: Request, _ collectionID: String, objectID: String?) async throws -> Response {
         let (viewer, _) = try await readableCollection(request, collectionID)
         let query = try query(request, collection: collectionID, objectID: objectID)
-        let page = try await read.taxiiObjects(query)
-        if objectID != nil, page.objects.isEmpty, query.after == nil {
+        let page = try await read.taxiiObjectsJSON(query)
+        if objectID != nil, page.count == 0, query.after == nil {
             throw TAXIIError(.notFound, "Object not found", "The collection has no object \(objectID ?? "") matching the request.")
         }
-        try await auditPage(viewer, collectionID, "objects", page)
-        metrics.served(objects: page.objects.count)
-        var body = ByteBuffer()
-        body.reserveCapacity(page.objects.reduce(64) { $0 + $1.body.utf8.count + 1 })
-        body.writeString(page.more ? #"{"more":true,"next":""# + String(page.objects.last?.addedMicroseconds ?? 0) + #"","objects":["#
-                                   : #"{"more":false,"objects":["#)
-        for (index, object) in page.objects.enumerated() {
-            if index > 0 { body.writeString(",") }
-            body.writeString(object.body)
-        }
-        body.writeString("]}")
-        if page.objects.isEmpty {
+        // The page's objects are named by the range of date_added they fill and the digest of their
+        // ids and versions: the collection keeps them, so the entry says exactly what was seen.
+        try await audit.append(AuditEvent(viewer, "taxii.objects", objects: ["collection/\(collectionID)"],
+                                          detail: page.count == 0 ? "objects=0"
+                                              : "objects=\(page.count) first=\(page.first) last=\(page.last) sha256=\(page.digest)"))
+        metrics.served(objects: page.count)
+        guard page.count > 0 else {
             // TAXII: an envelope with no objects is an empty resource.
-            return Response(status: .ok, headers: headers(for: page), body: .init(byteBuffer: ByteBuffer(string: "{}")))
+            return Response(status: .ok, headers: [.contentType: Self.taxiiMediaType], body: .init(byteBuffer: ByteBuffer(string: "{}")))
         }
-        return Response(status: .ok, headers: headers(for: page), body: .init(byteBuffer: body))
+        var headers: HTTPFields = [.contentType: Self.taxiiMediaType]
+        headers[Self.dateAddedFirst] = TAXIITime.format(microseconds: page.first)
+        headers[Self.dateAddedLast] = TAXIITime.format(microseconds: page.last)
+        var body = ByteBuffer()
+        body.reserveCapacity(page.json.count + 64)
+        body.writeString(page.more ? #"{"more":true,"next":""# + String(page.last) + #"","objects":["# : #"{"more":false,"objects":["#)
+        body.writeBytes(page.json)
+        body.writeString("]}")
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
+
+    static let dateAddedFirst = HTTPField.Name("X-TAXII-Date-Added-First")!
+    static let dateAddedLast = HTTPField.Name("X-TAXII-Date-Added-Last")!
 
     func manifest(_ request: Request, _ collectionID: String) async throws -> Response {
         let (viewer, _) = try await readableCollection(request, collectionID)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A TAXII 2.1 collection this node serves: bound to one partner organization, which may read it
@@ -92,6 +93,17 @@ public struct TAXIIQuery: Sendable, Hashable {
 public struct TAXIIPage: Sendable {
     public var objects: [TAXIIObject]
     public var more: Bool
+}
+
+/// A page as JSON bytes: see `Store.taxiiObjectsJSON`.
+public struct TAXIIJSONPage: Sendable {
+    public var json: [UInt8] = []
+    public var count = 0
+    public var more = false
+    public var first: Int64 = 0
+    public var last: Int64 = 0
+    /// SHA-256 (hex) of the page's `id version` lines joined by line breaks.
+    public var digest = ""
 }
 
 /// The counts of a publish or an add: new versions, versions already there, and withdrawn ones.
@@ -288,8 +300,8 @@ extension Store {
         Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
     }
 
-    /// A page of a collection's objects matching `query`, in date_added order.
-    public func taxiiObjects(_ query: TAXIIQuery, withBodies: Bool = true) async throws -> TAXIIPage {
+    /// The WHERE clause and binds of `query` (without the limit).
+    private func taxiiConditions(_ query: TAXIIQuery) -> (String, [SQLValue]) {
         var conditions = ["collection_id = ?"]
         var binds: [SQLValue] = [.text(query.collectionID)]
         let floor = max(query.addedAfter ?? -1, query.after ?? -1)
@@ -310,11 +322,17 @@ extension Store {
             conditions.append("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))")
             binds += values.map { .text($0) }
         }
+        return (conditions.joined(separator: " AND "), binds)
+    }
+
+    /// A page of a collection's objects matching `query`, in date_added order.
+    public func taxiiObjects(_ query: TAXIIQuery, withBodies: Bool = true) async throws -> TAXIIPage {
+        var (conditions, binds) = taxiiConditions(query)
         binds.append(.integer(Int64(query.limit + 1)))
         let columns = withBodies ? "added_us, object_id, version, object_type, spec_version, body"
                                  : "added_us, object_id, version, object_type, spec_version"
         let rows = try await connection.query("""
-            SELECT \(columns) FROM taxii_objects WHERE \(conditions.joined(separator: " AND ")) ORDER BY added_us LIMIT ?
+            SELECT \(columns) FROM taxii_objects WHERE \(conditions) ORDER BY added_us LIMIT ?
             """, binds)
         let objects = rows.prefix(query.limit).map { row in
             TAXIIObject(id: row["object_id"].text ?? "", version: row["version"].text ?? "", type: row["object_type"].text ?? "",
@@ -322,6 +340,52 @@ extension Store {
                         addedMicroseconds: row["added_us"].integer ?? 0)
         }
         return TAXIIPage(objects: Array(objects), more: rows.count > query.limit)
+    }
+
+    /// The same page as `taxiiObjects`, as the bytes of its objects joined by commas (the inside of
+    /// an envelope's `objects` array), with its first and last date_added and the SHA-256 of its
+    /// ids and versions (`id version` lines): the TAXII server's hot path, which copies each body
+    /// once, straight from SQLite's row into the answer.
+    public func taxiiObjectsJSON(_ query: TAXIIQuery) async throws -> TAXIIJSONPage {
+        var (conditions, binds) = taxiiConditions(query)
+        binds.append(.integer(Int64(query.limit + 1)))
+        let sql = "SELECT added_us, object_id, version, body FROM taxii_objects WHERE \(conditions) ORDER BY added_us LIMIT ?"
+        var page = TAXIIJSONPage()
+        var hasher = SHA256()
+        guard let database = connection as? SQLiteDatabase else {
+            let rows = try await taxiiObjects(query)
+            for (index, object) in rows.objects.enumerated() {
+                if index > 0 { page.json.append(44); hasher.update(data: [10]) }
+                page.json.append(contentsOf: object.body.utf8)
+                hasher.update(data: Array((object.id + " " + object.version).utf8))
+                if index == 0 { page.first = object.addedMicroseconds }
+                page.last = object.addedMicroseconds
+            }
+            page.count = rows.objects.count
+            page.more = rows.more
+            page.digest = AuditChain.hex(hasher.finalize())
+            return page
+        }
+        try database.forEachRow(sql, binds) { statement in
+            guard page.count < query.limit else {
+                page.more = true
+                return
+            }
+            if page.count > 0 {
+                page.json.append(44)
+                hasher.update(data: [10])
+            }
+            let added = statement.int64(0)
+            if page.count == 0 { page.first = added }
+            page.last = added
+            statement.withText(1) { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            hasher.update(data: [32])
+            statement.withText(2) { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            statement.withText(3) { page.json.append(contentsOf: $0) }
+            page.count += 1
+        }
+        page.digest = AuditChain.hex(hasher.finalize())
+        return page
     }
 
     public func taxiiObjectCount(_ collectionID: String) async throws -> Int {
