@@ -81,8 +81,9 @@ import Testing
             #expect(!expected.isEmpty)
 
             // Transient faults, each retried: the pull completes in one go.
-            proxy.setSchedule([.status(500), .pass, .truncate, .pass, .garbage, .status(503), .pass, .delay(1.5), .hangUp])
-            let survived = try await pull(into: faulty, through: proxyURL, token: source.token, timeout: 1)
+            proxy.setSchedule([.status(500), .pass, .truncate, .pass, .garbage, .status(503), .pass, .delay(6), .hangUp])
+            // A generous timeout: the slow answer (6 s) must time out, real answers must not, even on a loaded machine.
+            let survived = try await pull(into: faulty, through: proxyURL, token: source.token, attempts: 6, timeout: 4)
             #expect(survived.objects == source.objects)
             #expect(proxy.faults.filter { $0 != .pass }.count == 6, "every injected fault was met: \(proxy.faults)")
             #expect(try await holdings(faulty.store) == expected)
