@@ -92,21 +92,9 @@ extension Store {
     /// Stores a new draft lead (its id is assigned here) and returns it.
     public func createLead(_ lead: Lead, by viewer: Viewer) async throws -> Lead {
         var lead = lead
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         return try await withAuditedTransaction([]) {
             lead.leadID = try await nextLeadID(viewer.organization)
-            try await connection.execute("""
-                INSERT INTO leads (lead_id, created_at, created_by, origin_org, recipient_org, subject_kind, subject_id, title, summary,
-                                   score, reasons, evidence, tlp, releasable_to, status, outcome, outcome_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(lead.leadID), .text(lead.createdAt), .text(lead.createdBy), .text(lead.originOrg),
-                      lead.recipientOrg.map(SQLValue.text) ?? .null, .text(lead.subjectKind), .text(lead.subjectID), .text(lead.title),
-                      .text(lead.summary), lead.score.map(SQLValue.double) ?? .null,
-                      .text(String(decoding: try encoder.encode(lead.reasons), as: UTF8.self)),
-                      .text(String(decoding: try encoder.encode(lead.evidence), as: UTF8.self)),
-                      .text(lead.marking.tlp.rawValue), .text(lead.marking.releasableToStored), .text(lead.status.rawValue), .null, .null,
-                      .text(lead.updatedAt)])
+            try await insertLead(lead)
             // The history is shared with the recipient, who may not see the subject's record: no id.
             try await appendLeadEvent(lead.leadID, viewer: viewer, action: "create", detail: lead.subjectKind, isPrivate: false)
             try await AuditChain.append([AuditEvent(viewer, "lead.create", objects: ["lead/" + lead.leadID, "\(lead.subjectKind)/\(lead.subjectID)"]
@@ -195,5 +183,25 @@ extension Store {
                                      releasableTo: Marking.parseStoredReleasable(row["releasable_to"].text ?? ""), originator: origin),
                     status: status, outcome: row["outcome"].text.flatMap(Lead.Outcome.init(rawValue:)), outcomeAt: row["outcome_at"].text,
                     updatedAt: row["updated_at"].text ?? "")
+    }
+}
+
+extension Store {
+    /// Inserts a lead's row, inside the caller's transaction.
+    func insertLead(_ lead: Lead) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try await connection.execute("""
+            INSERT INTO leads (lead_id, created_at, created_by, origin_org, recipient_org, subject_kind, subject_id, title, summary,
+                               score, reasons, evidence, tlp, releasable_to, status, outcome, outcome_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(lead.leadID), .text(lead.createdAt), .text(lead.createdBy), .text(lead.originOrg),
+                  lead.recipientOrg.map(SQLValue.text) ?? .null, .text(lead.subjectKind), .text(lead.subjectID), .text(lead.title),
+                  .text(lead.summary), lead.score.map(SQLValue.double) ?? .null,
+                  .text(String(decoding: try encoder.encode(lead.reasons), as: UTF8.self)),
+                  .text(String(decoding: try encoder.encode(lead.evidence), as: UTF8.self)),
+                  .text(lead.marking.tlp.rawValue), .text(lead.marking.releasableToStored), .text(lead.status.rawValue),
+                  lead.outcome.map { .text($0.rawValue) } ?? .null, lead.outcomeAt.map(SQLValue.text) ?? .null,
+                  .text(lead.updatedAt)])
     }
 }
