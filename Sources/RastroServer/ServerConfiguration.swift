@@ -27,10 +27,12 @@ public struct ServerConfiguration: Sendable {
     /// The largest add-objects request body, in bytes (the API root's max_content_length).
     public var maxContentLength: Int
     public var title: String
+    /// Serve the analysts' workbench (the web pages) beside the TAXII endpoints.
+    public var workbench: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8080, tls: TLSFiles? = nil, readConnections: Int = 4,
                 maxPageSize: Int = 1000, defaultPageSize: Int = 100, maxContentLength: Int = 32 * 1024 * 1024,
-                title: String = "Rastro node") {
+                title: String = "Rastro node", workbench: Bool = true) {
         self.host = host
         self.port = port
         self.tls = tls
@@ -39,5 +41,6 @@ public struct ServerConfiguration: Sendable {
         self.defaultPageSize = defaultPageSize
         self.maxContentLength = maxContentLength
         self.title = title
+        self.workbench = workbench
     }
 }

@@ -28,6 +28,8 @@ public final class TAXIIServer: Sendable {
     let audit: AuditBatcher
     let metrics = ServerMetrics()
     let importer: (any TAXIIObjectImporting)?
+    /// The analysts' web pages, served beside the TAXII endpoints (nil: TAXII only).
+    let workbench: Workbench?
     private let nextRead = Atomic<Int>(0)
     /// Collections by id, looked up again after a few seconds (a new collection, a changed rule).
     private let collectionCache = Mutex([String: (TAXIICollection?, Double)]())
@@ -44,7 +46,7 @@ public final class TAXIIServer: Sendable {
     }
 
     init(configuration: ServerConfiguration, reads: [Store], writes: Store, settings: NodeSettings, credentials: CredentialCache,
-         audit: AuditBatcher, importer: (any TAXIIObjectImporting)?) {
+         audit: AuditBatcher, importer: (any TAXIIObjectImporting)?, workbench: Workbench?) {
         self.configuration = configuration
         self.reads = reads
         self.writes = writes
@@ -52,6 +54,7 @@ public final class TAXIIServer: Sendable {
         self.credentials = credentials
         self.audit = audit
         self.importer = importer
+        self.workbench = workbench
     }
 
     /// Opens the server's connections; `importer` takes the objects partners add (nil: add-objects is refused).
@@ -61,9 +64,13 @@ public final class TAXIIServer: Sendable {
         let settings = try await writes.settings()
         var reads: [Store] = []
         for _ in 0..<max(1, configuration.readConnections) { reads.append(try await Store.open(url)) }
+        let audit = AuditBatcher(store: writes)
+        let workbench = configuration.workbench
+            ? try await Workbench(reads: reads, writes: writes, settings: settings, audit: audit, secureCookies: configuration.tls != nil)
+            : nil
         return TAXIIServer(configuration: configuration, reads: reads, writes: writes, settings: settings,
-                           credentials: CredentialCache(store: writes), audit: AuditBatcher(store: writes),
-                           importer: importer?(writes, settings))
+                           credentials: CredentialCache(store: writes), audit: audit,
+                           importer: importer?(writes, settings), workbench: workbench)
     }
 
     public func close() async {
@@ -108,6 +115,7 @@ public final class TAXIIServer: Sendable {
     // MARK: Routes
 
     func routes(_ router: Router<BasicRequestContext>) {
+        workbench?.routes(router)
         router.get(RouterPath("/healthz")) { _, _ in await self.measured("healthz", "GET") { try await self.health() } }
         router.get(RouterPath("/metrics")) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

@@ -165,48 +165,13 @@ struct Analyze: AsyncParsableCommand {
 
 /// The last run's results as a viewer may see them (docs/sharing.md): everything for the node's
 /// own organization; for another, only results whose every input it may see.
-struct SharedRun {
-    var run: AnalysisRun
-    var findings: Findings
-    var alerts: [Assessment]
-    /// The run's detail (every assessment with its reasons, and the areas), filtered like the
-    /// rest; decoded only when asked for or when the viewer is not the node (it is large).
-    var detail: StoredDetail?
-
-    /// The stored run's detail: every assessment with its reasons and evidence.
-    struct StoredDetail: Decodable {
-        var consignments: [Assessment]
-        var entities: [Assessment]
-        var areas: [Area]
-    }
-
+extension SharedRun {
+    /// The last analysis as `viewer` may see it, or a usage failure when none has run.
     static func load(_ store: Store, viewer: Viewer, settings: NodeSettings, action: String, withDetail: Bool = false) async throws -> SharedRun {
-        guard let run = try await store.latestAnalysis() else {
+        guard let shared = try await SharedRun.latest(store, viewer: viewer, settings: settings, action: action, withDetail: withDetail) else {
             throw Failure(code: Failure.usage, message: "no analysis has run yet: run `rastro analyze` first")
         }
-        let decoder = JSONDecoder()
-        var findings = try decoder.decode(Findings.self, from: Data(run.findings.utf8))
-        var alerts = try decoder.decode([Assessment].self, from: Data(run.alerts.utf8))
-        var derived = DerivedResults(store: store, viewer: viewer, settings: settings)
-        var detail = withDetail || !derived.isNode ? try decoder.decode(StoredDetail.self, from: Data(run.detail.utf8)) : nil
-        if !derived.isNode, let whole = detail {
-            func inputs(_ list: [Assessment]) -> [String: [Findings.EvidenceRef]] {
-                Dictionary(list.map { ($0.id, $0.reasons.flatMap(\.evidence)) }, uniquingKeysWith: { first, _ in first })
-            }
-            let consignmentInputs = inputs(whole.consignments)
-            let entityInputs = inputs(whole.entities)
-            findings = try await derived.findings(findings, consignmentInputs: consignmentInputs, entityInputs: entityInputs)
-            let shownConsignments = Set(findings.consignments.map(\.consignmentID))
-            let shownEntities = Set(findings.entities.filter { $0.risk != nil }.map(\.entityID))
-            alerts = alerts.filter { $0.kind == "consignments" ? shownConsignments.contains($0.id) : shownEntities.contains($0.id) }
-            let shownAreas = whole.areas.filter { derived.allVisible($0.evidence) }
-            detail = StoredDetail(consignments: whole.consignments.filter { shownConsignments.contains($0.id) },
-                                  entities: whole.entities.filter { shownEntities.contains($0.id) }, areas: shownAreas)
-        }
-        let objects = findings.consignments.map { "consignments/" + $0.consignmentID } + findings.entities.map { "entities/" + $0.entityID }
-        try await store.audit([AuditEvent.read(viewer, objects: action == "alerts" ? alerts.map { $0.kind + "/" + $0.id } : objects,
-                                          detail: "\(action) of run \(run.runID)")])
-        return SharedRun(run: run, findings: findings, alerts: alerts, detail: detail)
+        return shared
     }
 }
 

@@ -1,0 +1,40 @@
+public import RastroModel
+
+extension Store {
+    /// How many current records of `kind` the viewer may see per month of `dateField` (a date
+    /// field of the kind's schema, `YYYY-MM…`), oldest month first; `chemicals` keeps the
+    /// records whose chemical the catalog controls (their catalog CAS numbers, `chemical_ref`).
+    public func monthlyCounts(_ kind: Kind, dateField: String, chemicals: [String]? = nil, viewer: Viewer) async throws -> [(month: String, count: Int)] {
+        guard kind.schema.fields.contains(where: { $0.name == dateField }) else { return [] }
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
+        var filter = ""
+        var extra: [SQLValue] = []
+        if let chemicals, kind.schema.hasChemical {
+            guard !chemicals.isEmpty else { return [] }
+            filter = " AND chemical_ref IN (" + Array(repeating: "?", count: chemicals.count).joined(separator: ",") + ")"
+            extra = chemicals.map { .text($0) }
+        }
+        let rows = try await connection.query("""
+            SELECT substr(\(dateField), 1, 7) AS month, COUNT(*) AS n FROM \(kind.table)
+            WHERE is_current = 1 AND \(dateField) IS NOT NULL\(filter) AND \(predicate)
+            GROUP BY substr(\(dateField), 1, 7) ORDER BY month
+            """, extra + binds)
+        return rows.compactMap { row in row["month"].text.map { ($0, Int(row["n"].integer ?? 0)) } }
+    }
+
+    /// Current records of `kind` the viewer may see whose id, or one of `fields`, contains `text`
+    /// (case-insensitively; the caller folds accents out of `text` and the store compares the
+    /// folded column when it has one). At most `limit`, in id order.
+    public func searchRecords(_ kind: Kind, fields: [String], text: String, viewer: Viewer, limit: Int = 50) async throws -> [Record] {
+        let usable = fields.filter { name in kind.schema.fields.contains { $0.name == name } }
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
+        let pattern = SQLValue.text("%" + text.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%")
+        let columns = ["record_id"] + usable
+        let test = columns.map { "lower(\($0)) LIKE ?" }.joined(separator: " OR ")
+        let rows = try await connection.query("""
+            SELECT * FROM \(kind.table) WHERE is_current = 1 AND (\(test)) AND \(predicate) ORDER BY record_id LIMIT \(max(0, limit))
+            """, Array(repeating: pattern, count: columns.count) + binds)
+        let redactor = try await redactor(for: viewer)
+        return rows.map { redactor.redacted(Self.record(kind, $0)) }
+    }
+}
