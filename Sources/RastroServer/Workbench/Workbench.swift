@@ -170,7 +170,10 @@ public final class Workbench: Sendable {
 
     func errorPage(_ call: Call, _ error: WebError) -> Response {
         let message = catalog.text(error.key, call.language)
-        var response = (try? render(call, "error", title: "error.title", ["message": message, "status": String(error.status.code)]))
+        // A lead's rules explain a refusal in their own words (English, no record values).
+        let detail = error.status == .conflict ? error.detail ?? "" : ""
+        var response = (try? render(call, "error", title: "error.title",
+                                    ["message": message, "status": String(error.status.code), "detail": detail]))
             ?? Response(status: error.status)
         response.status = error.status
         Self.secure(&response)

@@ -15,12 +15,15 @@ enum DemoSharing {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var lines = text.components(separatedBy: "\n")
         guard let header = lines.first.map(split) else { return 0 }
-        guard let cas = header.firstIndex(of: "chemical_cas"), let releasable = header.firstIndex(of: "releasable_to") else { return 0 }
-        let precursors = Set(ChemicalCatalog.shipped.chemicals.filter(\.fentanylPrecursor).map(\.cas))
+        guard let cas = header.firstIndex(of: "chemical_cas"), let name = header.firstIndex(of: "chemical_name"),
+              let releasable = header.firstIndex(of: "releasable_to") else { return 0 }
         var released = 0
         for index in lines.indices.dropFirst() where !lines[index].isEmpty {
             var cells = split(lines[index])
-            guard cells.count == header.count, precursors.contains(cells[cas]) else { continue }
+            // The chemical as declared, by CAS number or by name (as the catalog knows it).
+            guard cells.count == header.count,
+                  ChemicalCatalog.shipped.resolve(cas: cells[cas].isEmpty ? nil : cells[cas], name: cells[name].isEmpty ? nil : cells[name])?
+                      .fentanylPrecursor == true else { continue }
             cells[releasable] = "MX;" + partner
             lines[index] = cells.map(quoted).joined(separator: ",")
             released += 1
