@@ -148,7 +148,9 @@ public final class Workbench: Sendable {
         context["lang"] = call.language.rawValue
         context["otherLang"] = call.language.other.rawValue
         context["title"] = catalog.text(title, call.language)
-        context["here"] = Self.percentEncoded(call.request.uri.path + (call.request.uri.query.map { "?" + $0 } ?? ""))
+        if context["here"] == nil {
+            context["here"] = Self.percentEncoded(call.request.uri.path + (call.request.uri.query.map { "?" + $0 } ?? ""))
+        }
         context["nav_" + nav] = true
         if let session = call.session {
             context["signedIn"] = true
@@ -173,7 +175,8 @@ public final class Workbench: Sendable {
         // A lead's rules explain a refusal in their own words (English, no record values).
         let detail = error.status == .conflict ? error.detail ?? "" : ""
         var response = (try? render(call, "error", title: "error.title",
-                                    ["message": message, "status": String(error.status.code), "detail": detail]))
+                                    // An error page repeats nothing of the request (an id the reader may not see).
+                                    ["message": message, "status": String(error.status.code), "detail": detail, "here": "/"]))
             ?? Response(status: error.status)
         response.status = error.status
         Self.secure(&response)
