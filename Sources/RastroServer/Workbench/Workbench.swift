@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import HTTPTypes
+import Logging
 import Mustache
 import NIOCore
 import RastroAnalysis
@@ -26,6 +27,7 @@ public final class Workbench: Sendable {
     let secureCookies: Bool
     private let nextRead = Atomic<Int>(0)
     let runs = RunCache()
+    let logger = Logger(label: "rastro.workbench")
 
     init(reads: [Store], writes: Store, settings: NodeSettings, audit: AuditBatcher, secureCookies: Bool,
          sessions: Sessions = Sessions(idleTimeout: Workbench.idleTimeout()), vendorRoot: URL = URL(fileURLWithPath: "/usr/share/javascript")) async throws {
@@ -113,9 +115,11 @@ public final class Workbench: Sendable {
             Self.secure(&response)
             return response
         } catch let error as WebError {
+            if error.status == .internalServerError { logger.error("workbench \(request.uri.path): \(error.detail ?? error.key)") }
             return errorPage(call, error)
         } catch {
-            return errorPage(call, WebError(.internalServerError, "error.internal", detail: String(describing: error)))
+            logger.error("workbench \(request.uri.path): \(String(reflecting: error))")
+            return errorPage(call, WebError(.internalServerError, "error.internal"))
         }
     }
 
