@@ -1,4 +1,5 @@
 import Foundation
+import RastroIngest
 import RastroModel
 import RastroServer
 @_spi(Testing) import RastroStore
@@ -148,5 +149,33 @@ struct WorkbenchTests {
             let logins = try await root.get("/audit?action=login")
             #expect(logins.body.contains(#"<td translate="no">root</td>"#))
         }
+    }
+}
+
+/// The marking census behind the overview's counts.
+@Suite("Marking census")
+struct MarkingCensusTests {
+    @Test("census counts equal a scan's for every viewer, and follow a new load", arguments: TestBackend.all)
+    func census(_ backend: TestBackend) async throws {
+        let fixture = try await WorkbenchFixture.make(backend)
+        let store = fixture.test.store
+        let viewers = [fixture.test.settings.viewer, Viewer(organization: "US-DEA", country: "US"), Viewer(organization: "CO-DIJIN", country: "CO"),
+                       Viewer(organization: "MX-ANAM", country: "MX")]
+        #expect(try await store.refreshMarkingCensus())
+        #expect(try await !store.refreshMarkingCensus())
+        for viewer in viewers { #expect(try await store.censusStats(viewer: viewer) == store.stats(viewer: viewer)) }
+        // A new version of the released consignment, now for Mexico only, and one more record.
+        let folder = try Fixtures.folder(["consignments.csv": """
+            consignment_id,arrival_date,port_locode,chemical_cas,quantity_kg,importer_name,originator,tlp,releasable_to
+            \(WorkbenchFixture.released),2026-03-02,MXZLO,41661-47-6,510,Quimica Released SA de CV,MX-ANAM,amber,MX
+            C-26-0000004,2026-05-02,MXZLO,67-64-1,900,Acetona del Norte,MX-ANAM,green,
+
+            """])
+        _ = try await Ingestor(store: store, settings: fixture.test.settings, options: IngestOptions()).run([folder])
+        #expect(try await store.refreshMarkingCensus())
+        for viewer in viewers { #expect(try await store.censusStats(viewer: viewer) == store.stats(viewer: viewer)) }
+        let us = try await store.censusStats(viewer: Viewer(organization: "US-DEA", country: "US")).filter { $0.kind == .consignments }
+        #expect(us.map(\.records).reduce(0, +) == 1)
+        await fixture.test.dispose()
     }
 }

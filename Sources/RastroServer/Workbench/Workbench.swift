@@ -53,6 +53,14 @@ public final class Workbench: Sendable {
 
     var read: Store { reads[nextRead.wrappingAdd(1, ordering: .relaxed).oldValue % reads.count] }
 
+    /// Builds what the first pages would otherwise wait for: the marking census and the node's view
+    /// of the last analysis (decoding a large run takes seconds). Failures are left to the pages.
+    func warm() async {
+        _ = try? await writes.refreshMarkingCensus()
+        let node = Viewer(organization: settings.organization, country: settings.country, roles: [.analyst])
+        _ = try? await runs.shared(read, viewer: node, settings: settings)
+    }
+
     /// The workbench's routes. Pages need a session; forms need the session's CSRF token.
     func routes(_ router: Router<BasicRequestContext>) {
         router.get("/") { request, context in await self.handle(request, context, page: self.overview) }
