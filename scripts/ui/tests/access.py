@@ -125,9 +125,9 @@ class Store:
 
 
 class Leaks:
-    """The tokens a viewer's pages must not contain: ids of the records (and resolved entities) it
-    may not see, and the party names and tax ids in them, except those that also occur in what it
-    does see; and the personal fields withheld from it."""
+    """The tokens a viewer's pages must not contain: ids of the records it may not see, the party
+    names and tax ids in them and the names of resolved parties it may not see, except those that
+    also occur in what it does see; and the personal fields withheld from it."""
 
     def __init__(self, store, viewer):
         members = store.members()
@@ -149,11 +149,13 @@ class Leaks:
                     hidden.add(row["record_id"])
                     for column in PARTY_COLUMNS[kind]:
                         hidden.update(split(values.get(column)))
-        for row in store.query("SELECT entity_id, name, tlp, releasable_to, originator FROM er_entities"):
+        # Resolved parties: a name of one the viewer may not see is hidden, but not its id (a
+        # consignment's trace names the parties it went through by entity id to every reader).
+        for row in store.query("SELECT name, tlp, releasable_to, originator FROM er_entities"):
             if viewer.sees(row["tlp"], row["releasable_to"], row["originator"]):
-                seen_values += [row["entity_id"], row["name"]]
+                seen_values.append(row["name"])
             else:
-                hidden.update([row["entity_id"], row["name"]])
+                hidden.add(row["name"])
         seen = "\x00".join(seen_values)
         hidden = {token for token in hidden if len(token) >= MIN_TOKEN and token not in seen}
         self.ids = {token for token in hidden if ID_LIKE.match(token)}

@@ -15,9 +15,7 @@ from access import Store  # noqa: E402
 # (strictly: once the page works the test passes, pytest reports XPASS as a failure, and the page
 # must be taken off this list). Take a page off as soon as it lands.
 PENDING = {
-    "consignment": "/consignments/ID (route map, reasons, trace, lead form) has not landed",
-    "leads": "/leads (inbox and outbox) has not landed",
-    "lead": "/leads/ID (send, acknowledge, accept, outcome) has not landed",
+    "route-map": "the consignment page's #route-map is not drawn yet (no static/map.js)",
     "map": "/map has not landed",
     "party": "/entities/ID has not landed",
     "search": "/search has not landed",
@@ -76,6 +74,12 @@ def fresh():
         browser.close()
 
 
+def status(browser):
+    """A lead page's status: its value and the text shown."""
+    element = browser.find("#lead-status")
+    return element.get_attribute("data-status"), element.text.strip()
+
+
 def fentanyl_alert(store):
     """The top-scoring consignment alert for a fentanyl precursor: such consignments are the only
     ones the demo releases to US-DEA, so a lead about one carries evidence that reaches it."""
@@ -103,18 +107,17 @@ def sent_lead(store, catalog):
         ana.submit(top)
         assert ana.path == "/consignments/" + alert["id"] and ana.status() == 200
 
-        # The route: Leaflet draws the legs as interactive SVG paths.
-        ana.wait_for("#route-map path.leaflet-interactive")
         # Every reason of the alert, each with evidence links into the records.
         reasons = ana.find_all("#reasons li")
         assert len(reasons) == len(alert["reasons"]), "reasons shown %d, alert's %d" % (len(reasons), len(alert["reasons"]))
-        evidence = {(e["kind"], e["id"]) for r in alert["reasons"] for e in r["evidence"]}
-        links = ana.find_all("#reasons li a.evidence-link")
-        assert links, "no evidence link in #reasons"
-        for link in links:
-            assert link.text.strip() in {id for _, id in evidence}, "evidence link %r is not evidence of the alert" % link.text
-        for section in ("#trace", "#timeline"):
-            assert ana.find_all(section), section + " is missing"
+        evidence = {e["kind"] + "/" + e["id"] for r in alert["reasons"] for e in r["evidence"]}
+        links = {a.text.strip() for a in ana.find_all("#reasons li a.evidence-link")}
+        assert links == evidence, "evidence links %s, the alert's evidence %s" % (sorted(links), sorted(evidence))
+        # The custody trace, when the analysis traced the lot: its steps, timeline and remainder.
+        traced = store.query("SELECT COUNT(*) AS n FROM custody_traces WHERE consignment_id = ?", alert["id"])[0]["n"]
+        steps = store.query("SELECT COUNT(*) AS n FROM custody_steps WHERE consignment_id = ?", alert["id"])[0]["n"]
+        assert bool(ana.find_all("#timeline")) == bool(traced) and bool(ana.find_all("#remainder")) == bool(traced)
+        assert len(ana.find_all("#trace tbody tr")) == steps
 
         title = "Test lead " + alert["id"]
         ana.type("#lead-title", title)
@@ -130,7 +133,7 @@ def sent_lead(store, catalog):
         ana.select("#lead-recipient", "US-DEA")
         ana.submit(ana.find("#lead-send"))
         assert ana.path == "/leads/" + lead_id
-        assert ana.find("#lead-status").text.strip() == catalog.text("lead.status.sent", "en")
+        assert status(ana) == ("sent", catalog.text("lead.status.sent", "en"))
         row = store.lead(lead_id)
         assert row["status"] == "sent" and row["recipient_org"] == "US-DEA"
 

@@ -1,7 +1,7 @@
 """The workbench's pages the language and screenshot tests visit: a name, who looks at it, the
 page it needs to have landed, and how to find its path in the demo's data."""
 
-from conftest import fentanyl_alert
+from conftest import PENDING, fentanyl_alert
 
 
 def consignment(store, request):
@@ -40,9 +40,9 @@ PAGES = [
     ("alerts", "ana", (), "/alerts"),
     ("record", "ana", (), record),
     ("error", "tom", (), missing),
-    ("consignment", "ana", ("consignment",), consignment),
-    ("leads", "ana", ("leads",), "/leads"),
-    ("lead", "ana", ("consignment", "leads", "lead"), lead),
+    ("consignment", "ana", (), consignment),
+    ("leads", "ana", (), "/leads"),
+    ("lead", "ana", (), lead),
     ("map", "ana", ("map",), "/map"),
     ("party", "ana", ("party",), party),
     ("search", "ana", ("search",), search),
@@ -54,6 +54,8 @@ DRAWN = {
     "consignment": "#route-map path.leaflet-interactive",
     "map": "#map .leaflet-interactive",
 }
+if "route-map" in PENDING:
+    del DRAWN["consignment"]
 
 
 def path(page, store, request):

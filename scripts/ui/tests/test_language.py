@@ -19,6 +19,7 @@ def look(page, store, request, browsers, fresh):
     browser = browsers(user) if user else fresh()
     path = pages.path(page, store, request)
     browser.open(path)
+    assert browser.status() == (404 if name == "error" else 200), "%s: HTTP %d" % (path, browser.status())
     assert browser.path == path.split("?")[0], "%s: at %s instead" % (path, browser.path)
     if name in pages.DRAWN:
         browser.wait_for(pages.DRAWN[name])
@@ -34,6 +35,8 @@ def test_every_visible_string_is_in_the_page_language(page, store, catalog, brow
         if page[0] in pages.DRAWN:
             browser.wait_for(pages.DRAWN[page[0]])
         assert browser.find("#switch-language").get_attribute("hreflang") != language
+        empty = browser.empty_labels()
+        assert not empty, "%s in %s: elements without text:\n%s" % (path, language, "\n".join(empty))
         strings = browser.visible_strings()
         assert strings, "%s: no visible string" % path
         unknown = sorted({"%r (%s)" % (text, where) for text, where in strings if not catalog.knows(text, language)})

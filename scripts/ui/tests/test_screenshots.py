@@ -22,6 +22,7 @@ def png_size(path):
 
 def shoot(browser, page, path, language, name):
     browser.open(path)
+    assert browser.status() == 200, "%s: HTTP %d" % (path, browser.status())
     browser.set_language(language)
     assert browser.path == path.split("?")[0], "%s: at %s instead" % (path, browser.path)
     assert not browser.find_all("main .error[role=alert]") or page[0] == "login", "%s: an error page" % path

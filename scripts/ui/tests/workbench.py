@@ -21,7 +21,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 URL = os.environ.get("RASTRO_UI_URL", "").rstrip("/")
 DATABASE = os.environ.get("RASTRO_UI_DATABASE", "")
 BINARY = os.environ.get("RASTRO_BIN", os.path.join(ROOT, ".build", "debug", "rastro"))
-MESSAGES = os.path.join(ROOT, "Sources", "RastroServer", "Web", "messages")
+MESSAGES = os.environ.get("RASTRO_UI_MESSAGES", os.path.join(ROOT, "Sources", "RastroServer", "Web", "messages"))
 SCREENSHOTS = os.environ.get("RASTRO_UI_SCREENSHOTS", os.path.join(ROOT, "docs", "screenshots"))
 CHROMIUM = os.environ.get("RASTRO_UI_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("RASTRO_UI_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -57,6 +57,20 @@ for (const el of document.querySelectorAll('body [placeholder], body [aria-label
   }
 }
 out.push([document.title, 'title']);
+return out;
+"""
+
+# Headings, labels, buttons and links that show no text (a message the template did not find).
+EMPTY_LABELS_JS = r"""
+const out = [];
+for (const el of document.querySelectorAll('h1, h2, h3, h4, dt, th, label, button, a[href], legend, summary, caption, option')) {
+  const box = el.closest('select') || el;
+  if (box.checkVisibility && !box.checkVisibility({visibilityProperty: true})) continue;
+  if (el.textContent.trim() || el.getAttribute('aria-label') || el.querySelector('img[alt], svg[aria-label]')) continue;
+  if (el.tagName === 'OPTION' && el.value === '') continue;
+  out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.getAttribute('for') ? '[for=' + el.getAttribute('for') + ']' : '') +
+           ' in ' + (el.parentElement.closest('[id]') || document.body).tagName.toLowerCase() + '#' + ((el.parentElement.closest('[id]') || {}).id || ''));
+}
 return out;
 """
 
@@ -156,6 +170,7 @@ class Browser:
     def __init__(self, base=URL, user=None, width=1280, height=800):
         self.base = base
         self.user = user
+        self.loaded = []
         self.driver = driver(width, height)
         if user:
             self.sign_in(user)
@@ -166,7 +181,7 @@ class Browser:
     # Navigation
 
     def open(self, path):
-        self.driver.get_log("performance")
+        self.forget()
         self.driver.get(self.base + path)
         self.ready()
         return self
@@ -176,16 +191,20 @@ class Browser:
 
     def submit(self, element):
         """Clicks a submit button and waits for the next page."""
-        self.driver.get_log("performance")
+        self.forget()
         page = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
         WebDriverWait(self.driver, WAIT).until(expected_conditions.staleness_of(page))
         self.ready()
 
+    def forget(self):
+        self.driver.get_log("performance")
+        self.loaded = []
+
     def statuses(self):
         """The HTTP statuses of the documents loaded since the last navigation, as (path, status)
         in order, redirects included (Chrome's performance log)."""
-        out = []
+        out = self.loaded
         for entry in self.driver.get_log("performance"):
             message = json.loads(entry["message"])["message"]
             params = message.get("params", {})
@@ -266,6 +285,9 @@ class Browser:
         assert self.language == language
         return self
 
+    def empty_labels(self):
+        return self.driver.execute_script(EMPTY_LABELS_JS)
+
     def visible_strings(self):
         return strings(self.driver.execute_script(VISIBLE_STRINGS_JS))
 
@@ -321,7 +343,11 @@ def crawl(browser, start="/", limit=300, skip=("/logout", "/language/")):
         seen.add(url)
         browser.driver.get(url)
         browser.ready()
-        time.sleep(0.05)
+        if not browser.find_all("body[data-lang]"):
+            # Not a workbench page (a bare 404 of a route not there, which Chromium shows as its
+            # own error page, with the address in it): what the server sent is what counts.
+            yield url, readable(browser.fetch(url)[1]), False
+            continue
         yield url, readable(browser.source), True
         for resource in browser.fetched_resources():
             if resource not in seen:
