@@ -4,6 +4,7 @@ import Hummingbird
 extension Workbench {
     /// The routes of the pages beyond the overview, alerts and records.
     func pageRoutes(_ router: Router<BasicRequestContext>) {
+        router.get("/audit") { request, context in await self.handle(request, context, page: self.auditPage) }
         router.get("/consignments/:id") { request, context in await self.handle(request, context, page: self.consignmentPage) }
         router.get("/leads") { request, context in await self.handle(request, context, page: self.leadsPage) }
         router.post("/leads") { request, context in await self.handle(request, context, form: true, page: self.createLead) }
