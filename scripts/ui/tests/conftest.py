@@ -19,7 +19,6 @@ PENDING = {
     "map": "/map has not landed",
     "party": "/entities/ID has not landed",
     "search": "/search has not landed",
-    "audit": "/audit has not landed",
 }
 
 
