@@ -55,11 +55,10 @@ extension Workbench {
             "recordHref": "/records/consignments/" + Self.percentEncoded(id),
             "routeURL": "/consignments/" + Self.percentEncoded(id) + "/route.geojson",
             "redacted": !current.record.redactedFields.isEmpty,
-            "canLead": !viewer.roles.isDisjoint(with: [.analyst, .admin]) && assessment != nil,
             "isAlert": isAlert, "alertKey": "consignments/" + id, "back": "/consignments/" + Self.percentEncoded(id),
             "state": state.map { catalog.text("alerts.state." + $0.state.rawValue, call.language) } ?? "",
-            "tlps": [["value": "amber", "label": "TLP:AMBER"], ["value": "amber+strict", "label": "TLP:AMBER+STRICT"]],
         ]
+        if assessment != nil { values["leadForm"] = leadForm(call, kind: "consignments", id: id) }
         if let assessment {
             values["score"] = formats.score(assessment.risk)
             values["reasons"] = reasons(assessment.reasons, formats)

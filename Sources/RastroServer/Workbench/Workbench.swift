@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import HTTPTypes
+import Logging
 import Mustache
 import NIOCore
 import RastroAnalysis
@@ -26,6 +27,7 @@ public final class Workbench: Sendable {
     let secureCookies: Bool
     private let nextRead = Atomic<Int>(0)
     let runs = RunCache()
+    let logger = Logger(label: "rastro.workbench")
 
     init(reads: [Store], writes: Store, settings: NodeSettings, audit: AuditBatcher, secureCookies: Bool,
          sessions: Sessions = Sessions(idleTimeout: Workbench.idleTimeout()), vendorRoot: URL = URL(fileURLWithPath: "/usr/share/javascript")) async throws {
@@ -113,9 +115,11 @@ public final class Workbench: Sendable {
             Self.secure(&response)
             return response
         } catch let error as WebError {
+            if error.status == .internalServerError { logger.error("workbench \(request.uri.path): \(error.detail ?? error.key)") }
             return errorPage(call, error)
         } catch {
-            return errorPage(call, WebError(.internalServerError, "error.internal", detail: String(describing: error)))
+            logger.error("workbench \(request.uri.path): \(String(reflecting: error))")
+            return errorPage(call, WebError(.internalServerError, "error.internal"))
         }
     }
 
@@ -148,7 +152,9 @@ public final class Workbench: Sendable {
         context["lang"] = call.language.rawValue
         context["otherLang"] = call.language.other.rawValue
         context["title"] = catalog.text(title, call.language)
-        context["here"] = Self.percentEncoded(call.request.uri.path + (call.request.uri.query.map { "?" + $0 } ?? ""))
+        if context["here"] == nil {
+            context["here"] = Self.percentEncoded(call.request.uri.path + (call.request.uri.query.map { "?" + $0 } ?? ""))
+        }
         context["nav_" + nav] = true
         if let session = call.session {
             context["signedIn"] = true
@@ -173,7 +179,8 @@ public final class Workbench: Sendable {
         // A lead's rules explain a refusal in their own words (English, no record values).
         let detail = error.status == .conflict ? error.detail ?? "" : ""
         var response = (try? render(call, "error", title: "error.title",
-                                    ["message": message, "status": String(error.status.code), "detail": detail]))
+                                    // An error page repeats nothing of the request (an id the reader may not see).
+                                    ["message": message, "status": String(error.status.code), "detail": detail, "here": "/"]))
             ?? Response(status: error.status)
         response.status = error.status
         Self.secure(&response)
