@@ -27,13 +27,21 @@ public enum ConsignmentTrace {
                 after = last.id
             }
         }
-        let consignments = try await all(.consignments, Consignment.init)
-        guard let target = consignments.first(where: { $0.consignmentID == consignment }) else { return nil }
+        guard let target = try await store.versions(of: .consignments, id: consignment, viewer: viewer).last(where: \.isCurrent)
+                .flatMap({ try? Consignment($0.record) }) else { return nil }
         let key = MassBalance.chemicalKey(target.chemical)
-        let transfers = try await all(.transfers, Transfer.init).filter { MassBalance.chemicalKey($0.chemical) == key }
-        let reports = try await all(.usageReports, UsageReport.init).filter { MassBalance.chemicalKey($0.chemical) == key }
-        let graph = CustodyGraph.build(consignments: consignments.filter { MassBalance.chemicalKey($0.chemical) == key },
-                                       transfers: transfers, usageReports: reports, entityOf: { entities[$0] })
+        // A catalog chemical is found by its stored catalog CAS (`chemical_ref`) in SQL; any other
+        // by its key, after reading every record.
+        func same<T>(_ kind: Kind, _ make: (Record) throws -> T, _ chemical: (T) -> ChemicalDeclaration) async throws -> [T] {
+            if let reference = target.chemical.catalogCAS {
+                return try await store.currentRecords(kind, chemicalRef: reference, viewer: viewer).compactMap { try? make($0) }
+            }
+            return try await all(kind, make).filter { MassBalance.chemicalKey(chemical($0)) == key }
+        }
+        let consignments = try await same(.consignments, Consignment.init, \.chemical)
+        let transfers = try await same(.transfers, Transfer.init, \.chemical)
+        let reports = try await same(.usageReports, UsageReport.init, \.chemical)
+        let graph = CustodyGraph.build(consignments: consignments, transfers: transfers, usageReports: reports, entityOf: { entities[$0] })
         return graph.trace(consignment)
     }
 }

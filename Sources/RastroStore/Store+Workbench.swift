@@ -38,3 +38,17 @@ extension Store {
         return rows.map { redactor.redacted(Self.record(kind, $0)) }
     }
 }
+
+extension Store {
+    /// The current records of a kind with a chemical whose catalog CAS number is `chemicalRef`,
+    /// that the viewer may see, in id order (a trace needs one chemical's records only).
+    public func currentRecords(_ kind: Kind, chemicalRef: String, viewer: Viewer) async throws -> [Record] {
+        guard kind.schema.hasChemical else { return [] }
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
+        let rows = try await connection.query("""
+            SELECT * FROM \(kind.table) WHERE is_current = 1 AND chemical_ref = ? AND \(predicate) ORDER BY record_id
+            """, [.text(chemicalRef)] + binds)
+        let redactor = try await redactor(for: viewer)
+        return rows.map { redactor.redacted(Self.record(kind, $0)) }
+    }
+}
