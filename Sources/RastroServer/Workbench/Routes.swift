@@ -4,6 +4,9 @@ import Hummingbird
 extension Workbench {
     /// The routes of the pages beyond the overview, alerts and records.
     func pageRoutes(_ router: Router<BasicRequestContext>) {
+        router.get("/map") { request, context in await self.handle(request, context, page: self.mapPage) }
+        router.get("/map/data.json") { request, context in await self.handle(request, context, page: self.mapData) }
+        router.get("/consignments/:id/route.geojson") { request, context in await self.handle(request, context, page: self.routeGeoJSON) }
     }
 }
 
