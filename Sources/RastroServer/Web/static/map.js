@@ -148,9 +148,12 @@
     control.addTo(map);
   }
 
-  function clusterGroup() {
+  // Track points in clusters, added in chunks so that the page stays responsive; `done` runs
+  // once the last chunk is in.
+  function clusterGroup(done) {
     return L.markerClusterGroup({
-      chunkedLoading: true, chunkInterval: 100, chunkDelay: 20, disableClusteringAtZoom: 13, showCoverageOnHover: false,
+      chunkedLoading: true, chunkInterval: 100, chunkDelay: 20,
+      chunkProgress: function (processed, total) { if (processed === total && done) done(); }, disableClusteringAtZoom: 13, showCoverageOnHover: false,
       spiderfyOnMaxZoom: false, removeOutsideVisibleBounds: true,
       iconCreateFunction: function (cluster) {
         var n = cluster.getChildCount();
@@ -185,7 +188,8 @@
     var s = strings(el);
     var map = makeMap(el, s);
     basemap(map, s);
-    var points = clusterGroup(), legs = L.layerGroup(), areas = L.layerGroup(), portLayer = ports(s), cityLayer = cities();
+    var finish = null;
+    var points = clusterGroup(function () { if (finish) finish(); }), legs = L.layerGroup(), areas = L.layerGroup(), portLayer = ports(s), cityLayer = cities();
     [areas, legs, points, portLayer].forEach(function (layer) { layer.addTo(map); });
     var overlays = {};
     overlays[s("layer.areas")] = areas;
@@ -217,7 +221,13 @@
         return L.circleMarker([p[1], p[2]], { renderer: pointRenderer, radius: 3, weight: 1, color: "#0f766e", fillColor: "#14b8a6", fillOpacity: 0.8 })
           .bindPopup(function () { return pointPopup(s, p[0], null); });
       });
-      points.addLayers(markers);
+      finish = function () {
+        finish = null;
+        el.dataset.drawnMs = String(Math.round(performance.now() - started));
+        el.dataset.points = String(markers.length);
+        el.dispatchEvent(new CustomEvent("rastro:drawn"));
+      };
+      if (markers.length) points.addLayers(markers);
       // The list of legs in view: the keyboard's way to the objects on the map.
       list.textContent = "";
       legItems.slice(0, 50).forEach(function (leg) {
@@ -241,9 +251,7 @@
         status.appendChild(document.createTextNode(" "));
       });
       if (data.areas) status.appendChild(sentence(s("status.areas"), { shown: numbers.format(data.areas.length) }));
-      el.dataset.drawnMs = String(Math.round(performance.now() - started));
-      el.dataset.points = String(markers.length);
-      el.dispatchEvent(new CustomEvent("rastro:drawn"));
+      if ((!markers.length || !map.hasLayer(points)) && finish) finish();
     }
 
     function load() {
