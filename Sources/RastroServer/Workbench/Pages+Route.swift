@@ -55,8 +55,8 @@ extension Workbench {
             }
         }
         for key in Array(tracks.keys) { tracks[key]!.sort() }
-        let evidence = RouteAnalysis.analyze(legs: Array(legs), tracks: tracks, facilities: [])
-            .filter { [.dwell, .stop, .offCorridor, .darkStop].contains($0.kind) }
+        let stops: Set<RouteEvidence.Kind> = [.dwell, .stop, .offCorridor, .darkStop]
+        let evidence = RouteAnalysis.analyze(legs: Array(legs), tracks: tracks, facilities: []).filter { stops.contains($0.kind) }
         var json = MapJSON()
         json.open()
         json.field("type", "FeatureCollection")

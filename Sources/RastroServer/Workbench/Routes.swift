@@ -7,6 +7,11 @@ extension Workbench {
         router.get("/map") { request, context in await self.handle(request, context, page: self.mapPage) }
         router.get("/map/data.json") { request, context in await self.handle(request, context, page: self.mapData) }
         router.get("/consignments/:id/route.geojson") { request, context in await self.handle(request, context, page: self.routeGeoJSON) }
+        router.get("/consignments/:id") { request, context in await self.handle(request, context, page: self.consignmentPage) }
+        router.get("/leads") { request, context in await self.handle(request, context, page: self.leadsPage) }
+        router.post("/leads") { request, context in await self.handle(request, context, form: true, page: self.createLead) }
+        router.get("/leads/:id") { request, context in await self.handle(request, context, page: self.leadPage) }
+        router.post("/leads/:id/:action") { request, context in await self.handle(request, context, form: true, page: self.leadAction) }
     }
 }
 

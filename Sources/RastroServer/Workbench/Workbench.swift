@@ -28,7 +28,7 @@ public final class Workbench: Sendable {
     let runs = RunCache()
 
     init(reads: [Store], writes: Store, settings: NodeSettings, audit: AuditBatcher, secureCookies: Bool,
-         sessions: Sessions = Sessions(), vendorRoot: URL = URL(fileURLWithPath: "/usr/share/javascript")) async throws {
+         sessions: Sessions = Sessions(idleTimeout: Workbench.idleTimeout()), vendorRoot: URL = URL(fileURLWithPath: "/usr/share/javascript")) async throws {
         guard let root = Bundle.module.url(forResource: "Web", withExtension: nil) else {
             throw WebError(.internalServerError, "the workbench's files are missing from the installation")
         }
@@ -42,6 +42,11 @@ public final class Workbench: Sendable {
         self.secureCookies = secureCookies
         catalog = try Catalog.load(directory: root.appendingPathComponent("messages"))
         library = try await MustacheLibrary(directory: root.appendingPathComponent("templates").path)
+    }
+
+    /// How long a session lives without a request: 30 minutes, or RASTRO_WORKBENCH_IDLE_SECONDS.
+    static func idleTimeout() -> Double {
+        ProcessInfo.processInfo.environment["RASTRO_WORKBENCH_IDLE_SECONDS"].flatMap(Double.init).map { max(1, $0) } ?? 30 * 60
     }
 
     var read: Store { reads[nextRead.wrappingAdd(1, ordering: .relaxed).oldValue % reads.count] }
@@ -165,7 +170,10 @@ public final class Workbench: Sendable {
 
     func errorPage(_ call: Call, _ error: WebError) -> Response {
         let message = catalog.text(error.key, call.language)
-        var response = (try? render(call, "error", title: "error.title", ["message": message, "status": String(error.status.code)]))
+        // A lead's rules explain a refusal in their own words (English, no record values).
+        let detail = error.status == .conflict ? error.detail ?? "" : ""
+        var response = (try? render(call, "error", title: "error.title",
+                                    ["message": message, "status": String(error.status.code), "detail": detail]))
             ?? Response(status: error.status)
         response.status = error.status
         Self.secure(&response)
