@@ -85,7 +85,8 @@ import Testing
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         defer { Task { try? await client.shutdown(); await server.stop(); await test.dispose() } }
         let base = server.base
-        let anonymous = try await Browser(client: client).get(base + "map/data.json?bbox=-105,18,-103,21")
+        var stranger = Browser(client: client)
+        let anonymous = try await stranger.get(base + "map/data.json?bbox=-105,18,-103,21")
         #expect(anonymous.status == 303 && (anonymous.headers["location"] ?? "").hasPrefix("/login"))
 
         var browser = Browser(client: client)
