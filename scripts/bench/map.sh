@@ -38,7 +38,7 @@ if [[ ! -f $DB ]]; then
   else
     WORLD=$BENCH_DIR/world
     [[ -f $WORLD/scenario.md ]] || "$RASTRO" simulate --seed 7 --scale large --out "$WORLD" >&2
-    "$RASTRO" init --database "$URL" --org MX-FUSION --country MX >&2
+    "$RASTRO" init --database "$URL" --organization MX-FUSION --country MX >&2
     "$RASTRO" ingest --database "$URL" "$WORLD" >&2
     "$RASTRO" analyze --database "$URL" >/dev/null
   fi
@@ -46,7 +46,7 @@ fi
 ORG=$(sqlite3 "$DB" "SELECT value FROM node_settings WHERE key = 'organization'")
 COUNTRY=$(sqlite3 "$DB" "SELECT value FROM node_settings WHERE key = 'country'")
 echo "map.sh: migrating (the first time builds the map indexes)" >&2
-/usr/bin/time -f "map.sh: init took %e s" "$RASTRO" init --database "$URL" --org "$ORG" --country "$COUNTRY" >&2
+/usr/bin/time -f "map.sh: init took %e s" "$RASTRO" init --database "$URL" --organization "$ORG" --country "$COUNTRY" >&2
 printf '%s\n' "$PASSWORD" | "$RASTRO" user add "$USER_NAME" --database "$URL" --org "$ORG" --role analyst --name "Map bench" \
   --password-stdin >/dev/null 2>&1 || true
 
