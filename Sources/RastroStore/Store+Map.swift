@@ -1,0 +1,127 @@
+import Foundation
+public import RastroModel
+
+/// A bounding box in degrees (WGS84), west to east and south to north.
+public struct MapBox: Sendable, Hashable {
+    public var minLon: Double
+    public var minLat: Double
+    public var maxLon: Double
+    public var maxLat: Double
+
+    public init(minLon: Double, minLat: Double, maxLon: Double, maxLat: Double) {
+        self.minLon = minLon
+        self.minLat = minLat
+        self.maxLon = maxLon
+        self.maxLat = maxLat
+    }
+
+    /// `minLon,minLat,maxLon,maxLat`, as Leaflet's `toBBoxString()` writes it; nil when it is not
+    /// four finite numbers in range with the minimum first.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 4, let west = parts[0], let south = parts[1], let east = parts[2], let north = parts[3],
+              [west, south, east, north].allSatisfy(\.isFinite), west <= east, south <= north else { return nil }
+        self.init(minLon: max(-180, west), minLat: max(-90, south), maxLon: min(180, east), maxLat: min(90, north))
+    }
+
+    public func contains(lat: Double, lon: Double) -> Bool {
+        lat >= minLat && lat <= maxLat && lon >= minLon && lon <= maxLon
+    }
+}
+
+/// One position on the map: its record id (`VEHICLE@TIME`) and where it is.
+public struct MapPoint: Sendable, Hashable {
+    public var id: String
+    public var lat: Double
+    public var lon: Double
+}
+
+/// What a bounding box holds, as much as the caller asked for: everything, or a spread-out sample
+/// when there is more (`complete` false), with an estimate of how many there are in all.
+public struct MapSample<Item: Sendable>: Sendable {
+    public var items: [Item]
+    /// Every visible item in the box is in `items`.
+    public var complete: Bool
+    /// How many visible items the box holds (exact when `complete`, else estimated from the sample).
+    public var estimatedTotal: Int
+}
+
+extension Store {
+    /// Values of `content_hash % 1024` in the order the map reads them: 0, 1, −1, 2, −2, …
+    /// (0 holds about twice the rows of any other value: it takes both signs).
+    static let mapBuckets: [Int64] = [0] + (1..<1024).flatMap { [Int64($0), -Int64($0)] }
+
+    /// The visible current positions inside `box`: all of them when there are at most `limit`,
+    /// else about `limit` of them spread over the box (a hash sample, the same for every request).
+    public func trackPoints(in box: MapBox, limit: Int, viewer: Viewer) async throws -> MapSample<MapPoint> {
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
+        let boxBinds: [SQLValue] = [.double(box.minLat), .double(box.maxLat), .double(box.minLon), .double(box.maxLon)]
+        return try await sampled(limit: limit) { buckets, cap in
+            let rows = try await connection.query("""
+                SELECT record_id, lat, lon FROM track_points
+                WHERE (content_hash % 1024) IN (\(buckets)) AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
+                AND is_current = 1 AND \(predicate) LIMIT \(cap)
+                """, boxBinds + binds)
+            return rows.map { MapPoint(id: $0.values[0].text ?? "", lat: $0.values[1].double ?? 0, lon: $0.values[2].double ?? 0) }
+        }
+    }
+
+    /// The visible current legs that start or end inside `box`, sampled like `trackPoints(in:)`.
+    public func legs(in box: MapBox, limit: Int, viewer: Viewer) async throws -> MapSample<Record> {
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
+        let boxBinds: [SQLValue] = [.double(box.minLat), .double(box.maxLat), .double(box.minLon), .double(box.maxLon)]
+        let redactor = try await redactor(for: viewer)
+        return try await sampled(limit: limit) { buckets, cap in
+            let rows = try await connection.query("""
+                SELECT * FROM legs WHERE (content_hash % 1024) IN (\(buckets))
+                AND origin_lat BETWEEN ? AND ? AND origin_lon BETWEEN ? AND ? AND is_current = 1 AND \(predicate)
+                UNION
+                SELECT * FROM legs WHERE (content_hash % 1024) IN (\(buckets))
+                AND destination_lat BETWEEN ? AND ? AND destination_lon BETWEEN ? AND ? AND is_current = 1 AND \(predicate)
+                LIMIT \(cap)
+                """, boxBinds + binds + boxBinds + binds)
+            return rows.map { redactor.redacted(Self.record(.legs, $0)) }
+        }
+    }
+
+    /// The visible current positions of `vehicle` recorded from `start` to `end` (seconds since
+    /// 1970, both included), in time order, at most `limit`. Track point ids are `VEHICLE@TIME`
+    /// in UTC, so this is a range of the primary key.
+    public func trackPoints(vehicle: String, from start: Int64, to end: Int64, limit: Int, viewer: Viewer) async throws -> [Record] {
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
+        let low = vehicle + "@" + Timestamp.format(epoch: start)
+        // A fraction of the last second sorts before its "Z" ('.' < 'Z').
+        let high = vehicle + "@" + Timestamp.format(epoch: end)
+        let rows = try await connection.query("""
+            SELECT * FROM track_points WHERE record_id >= ? AND record_id <= ? AND is_current = 1 AND \(predicate)
+            ORDER BY record_id LIMIT \(max(0, limit))
+            """, [.text(low), .text(high)] + binds)
+        let redactor = try await redactor(for: viewer)
+        return rows.map { redactor.redacted(Self.record(.trackPoints, $0)) }
+    }
+
+    /// Reads hash buckets, a few at first and then as many as the density seen so far says
+    /// `limit` needs, until `limit` items are found or every bucket is read. `fetch` gets the
+    /// buckets as SQL (a list of integers) and the most rows it should return.
+    private func sampled<Item>(limit: Int, fetch: (String, Int) async throws -> [Item]) async throws -> MapSample<Item> {
+        let buckets = Self.mapBuckets
+        let wanted = max(0, limit)
+        var items: [Item] = []
+        var read = 0, share = 0.0, next = 4
+        while read < buckets.count && items.count < wanted {
+            let batch = buckets[read..<min(buckets.count, read + next)]
+            let found = try await fetch(batch.map(String.init).joined(separator: ","), 2 * wanted + 1)
+            items += found
+            share += batch.reduce(0.0) { $0 + ($1 == 0 ? 2.0 : 1.0) / 2048 }
+            read += batch.count
+            // Buckets still needed at the density seen so far, a tenth more for the scatter.
+            let perBucket = Double(items.count) / Double(read)
+            next = perBucket > 0 ? Int((Double(wanted - items.count) / perBucket * 1.1).rounded(.up)) : read * 8
+            next = max(1, next)
+        }
+        let complete = read >= buckets.count && items.count <= wanted
+        let estimate = complete ? items.count : Int((Double(items.count) / max(share, 1.0 / 2048)).rounded())
+        if items.count > wanted { items.removeLast(items.count - wanted) }
+        return MapSample(items: items, complete: complete, estimatedTotal: max(estimate, items.count))
+    }
+}

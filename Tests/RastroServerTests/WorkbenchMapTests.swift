@@ -1,0 +1,162 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import RastroIngest
+import RastroModel
+import RastroServer
+import RastroShare
+@_spi(Testing) import RastroStore
+import RastroTesting
+import Testing
+
+/// The map's reads: only what the viewer may see, sampled when a box holds more than the limit,
+/// and the map page and its JSON behind a signed-in session.
+@Suite(.serialized) struct WorkbenchMapTests {
+    /// Near Guadalajara: V1's trip for C-1 (AMBER, releasable to MX), and V9's trip (RED, of
+    /// MX-TEST only) on the same consignment.
+    static let files = [
+        "consignments.csv": """
+            consignment_id,arrival_date,port_locode,chemical_cas,chemical_name,quantity_kg,importer_name,originator,tlp,releasable_to
+            C-1,2026-03-01,MXZLO,108-24-7,,100,Química del Pacífico,MX-TEST,amber,MX
+            C-RED,2026-03-01,MXZLO,108-24-7,,100,Química del Pacífico,MX-TEST,red,
+            """,
+        "legs.csv": """
+            leg_id,vehicle_id,departed_at,arrived_at,origin_lat,origin_lon,destination_lat,destination_lon,consignment_id,originator,tlp,releasable_to
+            L-1,V1,2026-03-02T10:00:00Z,2026-03-02T14:00:00Z,19.05,-104.31,20.67,-103.35,C-1,MX-TEST,amber,MX
+            L-RED,V9,2026-03-02T10:00:00Z,2026-03-02T14:00:00Z,19.05,-104.31,20.60,-103.40,C-1,MX-TEST,red,
+            """,
+        "track_points.csv": "vehicle_id,recorded_at,lat,lon,source,speed_kmh,originator,tlp,releasable_to\n"
+            + (0..<120).map { index in
+                let minute = index * 2
+                let time = String(format: "2026-03-02T%02d:%02d:00Z", 10 + minute / 60, minute % 60)
+                let step = Double(index) / 120
+                return "V1,\(time),\(19.05 + 1.6 * step),\(-104.31 + 0.96 * step),gps,60,MX-TEST,amber,MX\n"
+                    + "V9,\(time),\(19.06 + 1.5 * step),\(-104.30 + 0.9 * step),gps,60,MX-TEST,red,\n"
+            }.joined(),
+    ]
+    static let box = MapBox(minLon: -105, minLat: 18, maxLon: -103, maxLat: 21)
+
+    static func store(_ backend: TestBackend) async throws -> TestStore {
+        let test = try await TestStore.make(backend, organization: "MX-TEST", country: "MX")
+        _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions()).run([try Fixtures.folder(files)])
+        let node = test.settings.viewer
+        try await test.store.addMember(Member(orgID: "MX-SEMAR", country: "MX", name: "SEMAR"), by: node)
+        try await test.store.addUser(UserAccount(userID: "sam", orgID: "MX-SEMAR", role: .analyst, displayName: "Sam",
+                                                 passwordHash: Credentials.hashPassword("correct horse", cost: 4)), by: node)
+        return test
+    }
+
+    @Test(arguments: TestBackend.all)
+    func boxReadsShowOnlyWhatTheViewerMaySee(_ backend: TestBackend) async throws {
+        let test = try await Self.store(backend)
+        defer { Task { await test.dispose() } }
+        let semar = Viewer(organization: "MX-SEMAR", country: "MX")
+        test.statements.clear()
+        let points = try await test.store.trackPoints(in: Self.box, limit: 10_000, viewer: semar)
+        #expect(points.items.count == 120 && points.complete && points.estimatedTotal == 120)
+        #expect(points.items.allSatisfy { $0.id.hasPrefix("V1@") })
+        let legs = try await test.store.legs(in: Self.box, limit: 100, viewer: semar)
+        #expect(legs.items.map(\.id) == ["L-1"])
+        let red = try await test.store.trackPoints(vehicle: "V9", from: 0, to: 2_000_000_000, limit: 1000, viewer: semar)
+        #expect(red.isEmpty)
+        let own = try await test.store.trackPoints(vehicle: "V9", from: 0, to: 2_000_000_000, limit: 1000, viewer: test.settings.viewer)
+        #expect(own.count == 120)
+        #expect(test.statements.all.filter { $0.contains("FROM track_points") || $0.contains("FROM legs") }
+            .allSatisfy { $0.contains(AccessPolicy.marker) })
+        // Outside the box: nothing.
+        let elsewhere = try await test.store.trackPoints(in: MapBox(minLon: -90, minLat: 15, maxLon: -87, maxLat: 17), limit: 10, viewer: semar)
+        #expect(elsewhere.items.isEmpty && elsewhere.complete)
+    }
+
+    @Test(arguments: TestBackend.all)
+    func aBoxWithMoreThanTheLimitGivesASpreadSample(_ backend: TestBackend) async throws {
+        let test = try await Self.store(backend)
+        defer { Task { await test.dispose() } }
+        let sample = try await test.store.trackPoints(in: Self.box, limit: 40, viewer: test.settings.viewer)
+        #expect(sample.items.count <= 40 && sample.items.count > 0 && !sample.complete)
+        #expect(sample.estimatedTotal > 40)
+        #expect(Set(sample.items.map(\.id)).count == sample.items.count)
+    }
+
+    @Test(arguments: TestBackend.all)
+    func theMapAndItsDataNeedASessionAndFollowTheViewer(_ backend: TestBackend) async throws {
+        let test = try await Self.store(backend)
+        let server = try await RunningServer.start(test.url)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown(); await server.stop(); await test.dispose() } }
+        let base = server.base
+        var stranger = Browser(client: client)
+        let anonymous = try await stranger.get(base + "map/data.json?bbox=-105,18,-103,21")
+        #expect(anonymous.status == 303 && (anonymous.headers["location"] ?? "").hasPrefix("/login"))
+
+        var browser = Browser(client: client)
+        try await browser.signIn(base, user: "sam", password: "correct horse")
+        let page = try await browser.get(base + "map")
+        #expect(page.status == 200)
+        #expect(page.text.contains(#"id="map""#) && page.text.contains("/static/map.js") && page.text.contains("data-s-layer-points"))
+        #expect(!page.text.contains("[map."), "a catalog key is missing")
+
+        let data = try await browser.get(base + "map/data.json?bbox=-105,18,-103,21")
+        #expect(data.status == 200)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(data.text.utf8)) as? [String: Any])
+        let points = try #require((json["points"] as? [String: Any])?["items"] as? [[Any]])
+        #expect(points.count == 120 && points.allSatisfy { ($0.first as? String)?.hasPrefix("V1@") == true })
+        let legs = try #require((json["legs"] as? [String: Any])?["items"] as? [[String: Any]])
+        #expect(legs.compactMap { $0["id"] as? String } == ["L-1"])
+        #expect(!data.text.contains("V9") && !data.text.contains("L-RED"))
+        #expect(try await browser.get(base + "map/data.json?bbox=nonsense").status == 400)
+
+        let route = try await browser.get(base + "consignments/C-1/route.geojson")
+        #expect(route.status == 200 && route.headers["content-type"]?.hasPrefix("application/geo+json") == true)
+        let geo = try #require(try JSONSerialization.jsonObject(with: Data(route.text.utf8)) as? [String: Any])
+        let features = try #require(geo["features"] as? [[String: Any]])
+        let layers = features.compactMap { ($0["properties"] as? [String: Any])?["layer"] as? String }
+        #expect(layers.filter { $0 == "leg" }.count == 1 && layers.filter { $0 == "point" }.count == 120 && layers.contains("track"))
+        #expect(!route.text.contains("V9") && !route.text.contains("L-RED"))
+        #expect(try await browser.get(base + "consignments/C-RED/route.geojson").status == 404)
+    }
+}
+
+/// A signed-in browser: the session cookie, kept by hand (redirects are not followed).
+struct Browser {
+    let client: HTTPClient
+    var cookies: [String: String] = [:]
+
+    struct Page {
+        var status: Int
+        var headers: [String: String]
+        var text: String
+    }
+
+    mutating func signIn(_ base: String, user: String, password: String) async throws {
+        let form = try await get(base + "login")
+        let token = try #require(form.text.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
+        let body = "user=\(user)&password=\(password.replacingOccurrences(of: " ", with: "+"))&_csrf=\(token)&next=/"
+        let answer = try await send(base + "login", method: "POST", body: body)
+        #expect(answer.status == 303 && cookies["rastro_session"] != nil)
+    }
+
+    mutating func get(_ url: String) async throws -> Page { try await send(url, method: "GET", body: nil) }
+
+    mutating func send(_ url: String, method: String, body: String?) async throws -> Page {
+        var request = HTTPClientRequest(url: url)
+        request.method = .init(rawValue: method)
+        request.headers.add(name: "Accept-Language", value: "en")
+        if !cookies.isEmpty { request.headers.add(name: "Cookie", value: cookies.map { $0.key + "=" + $0.value }.joined(separator: "; ")) }
+        if let body {
+            request.body = .bytes(ByteBuffer(string: body))
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        var headers: [String: String] = [:]
+        for header in response.headers {
+            headers[header.name.lowercased()] = header.value
+            if header.name.lowercased() == "set-cookie", let pair = header.value.split(separator: ";").first {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2 { cookies[parts[0]] = parts[1] }
+            }
+        }
+        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        return Page(status: Int(response.status.code), headers: headers, text: String(buffer: bytes))
+    }
+}
