@@ -4,6 +4,11 @@ import Hummingbird
 extension Workbench {
     /// The routes of the pages beyond the overview, alerts and records.
     func pageRoutes(_ router: Router<BasicRequestContext>) {
+        router.get("/entities/:id") { request, context in await self.handle(request, context, page: self.partyPage) }
+        router.get("/entities/:id/graph.json") { request, context in await self.handle(request, context, page: self.partyGraph) }
+        router.post("/entities/:id/decision") { request, context in await self.handle(request, context, form: true, page: self.partyDecision) }
+        router.get("/search") { request, context in await self.handle(request, context, page: self.searchPage) }
+        router.get("/search.csv") { request, context in await self.handle(request, context, page: self.searchCSV) }
     }
 }
 

@@ -5,6 +5,7 @@ import Mustache
 import NIOCore
 import RastroAnalysis
 import RastroModel
+import RastroResolve
 import RastroShare
 public import RastroStore
 import Synchronization
@@ -26,6 +27,8 @@ public final class Workbench: Sendable {
     let secureCookies: Bool
     private let nextRead = Atomic<Int>(0)
     let runs = RunCache()
+    /// The search index's vocabulary and refresh (issue 8: the search page).
+    let searchIndex = SearchIndex()
 
     init(reads: [Store], writes: Store, settings: NodeSettings, audit: AuditBatcher, secureCookies: Bool,
          sessions: Sessions = Sessions(), vendorRoot: URL = URL(fileURLWithPath: "/usr/share/javascript")) async throws {
