@@ -24,14 +24,14 @@ public actor SearchIndex {
                     let sources = try await writes.searchSources(kind, afterFile: state.indexedFile, viewer: viewer)
                     var words: [(word: String, id: String)] = []
                     for source in sources {
-                        for name in fields.names { for word in Self.words(source.values[name] ?? "") { words.append((word, source.id)) } }
-                        for token in fields.tokens { if let word = Self.token(source.values[token] ?? "") { words.append((word, source.id)) } }
+                        for name in fields.names { for word in Self.words(source.values[name] ?? "") { words.append((word: word, id: source.id)) } }
+                        for token in fields.tokens { if let word = Self.token(source.values[token] ?? "") { words.append((word: word, id: source.id)) } }
                     }
                     try await writes.replaceSearchWords(kind.rawValue, afterFile: state.indexedFile, words: words)
                 }
             }
             if state.indexedRun != state.lastRun {
-                let words = try await writes.entityNameRows().flatMap { row in Self.words(row.name).map { ($0, row.id) } }
+                let words = try await writes.entityNameRows().flatMap { row in Self.words(row.name).map { (word: $0, id: row.id) } }
                 try await writes.replaceSearchWords("entities", afterFile: nil, words: words)
             }
             try await writes.setSearchMarks(file: state.lastFile, run: state.lastRun)

@@ -8,6 +8,13 @@ public struct SearchIndexState: Sendable, Hashable {
     public var indexedRun: String, lastRun: String
 
     public var isCurrent: Bool { indexedFile == lastFile && indexedRun == lastRun }
+
+    public init(indexedFile: Int64, lastFile: Int64, indexedRun: String, lastRun: String) {
+        self.indexedFile = indexedFile
+        self.lastFile = lastFile
+        self.indexedRun = indexedRun
+        self.lastRun = lastRun
+    }
 }
 
 /// One record's searchable fields, as the index reads them.
@@ -93,7 +100,7 @@ extension Store {
 
     /// Every resolved entity's stored name (for the index: never shown).
     public func entityNameRows() async throws -> [(id: String, name: String)] {
-        try await connection.query("SELECT entity_id, name FROM er_entities", []).map { ($0.values[0].text ?? "", $0.values[1].text ?? "") }
+        try await connection.query("SELECT entity_id, name FROM er_entities", []).map { (id: $0.values[0].text ?? "", name: $0.values[1].text ?? "") }
     }
 
     /// Replaces the words of the records of `kind` loaded after `afterFile` (all of the kind's words

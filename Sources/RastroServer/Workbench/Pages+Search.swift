@@ -162,6 +162,6 @@ extension Workbench {
     }
 }
 
-extension String {
+private extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }
