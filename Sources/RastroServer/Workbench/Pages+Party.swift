@@ -130,7 +130,7 @@ extension Workbench {
             let used = list.reduce(0) { $0 + $1.consumed.kg }, gap = list.filter { !$0.missingReport }.reduce(0) { $0 + $1.gap }
             let flagged = list.filter(\.flagged).count, missing = list.filter(\.missingReport).count
             return ["chemical": name, "cas": chemical, "received": formats.kilograms(received), "out": formats.kilograms(out),
-                    "used": formats.kilograms(used), "gap": formats.kilograms(gap), "flagged": flagged > 0,
+                    "used": formats.kilograms(used), "gap": formats.kilograms(abs(gap) < 0.05 ? 0 : gap), "flagged": flagged > 0,
                     "flaggedCount": formats.count(flagged), "missing": formats.count(missing), "hasMissing": missing > 0,
                     "periods": formats.count(list.count)]
         }

@@ -53,7 +53,7 @@ extension Workbench {
         if only.isEmpty || only == "entities" {
             // Entities by id or stored name; shown only with a name the viewer may see that matches.
             var hits: [Hit] = []
-            for entity in try await read.searchEntityIDs(id: text, allOf: query.allOf) {
+            for entity in try await read.searchEntityIDs(id: text, allOf: query.allOf, limit: 50) {
                 guard let seen = try await EntityView.visibleName(read, entityID: entity, viewer: call.viewer),
                       entity == text || SearchIndex.matches(text, name: seen.name) else { continue }
                 hits.append(Hit(kind: "entities", id: entity, name: seen.name, date: "", detail: formats.count(seen.mentions),
