@@ -73,7 +73,7 @@ final class WorkbenchBrowser: @unchecked Sendable {
 }
 
 /// A node (MX-FUSION) with the `Examples/small` data, a few more consignments (one RED of the
-/// node's own, one AMBER released to US-DEA, one whose importer's name starts with `=`), the
+/// node's own, one AMBER released to US-DEA and MX, one whose importer's name starts with `=`), the
 /// parties resolved, and analysts of the node (ana) and of US-DEA (tom); the workbench running.
 struct WorkbenchWorld {
     let test: TestStore
@@ -83,7 +83,7 @@ struct WorkbenchWorld {
     static let extra = """
         consignment_id,arrival_date,port_locode,chemical_cas,chemical_name,quantity_kg,importer_name,importer_tax_id,importer_address,exporter_name,exporter_country,origin_port_locode,hs_code,bill_of_lading,vessel_imo,container_id,declared_use,pen_reference,originator,tlp,inspector_notes,releasable_to
         C-RED-1,2026-09-02,MXZLO,67-56-1,Metanol,1200,"Química del Pacífico, S.A. de C.V.",QPA980312AB0,"Blvd. Miguel de la Madrid Hurtado km 9.5, Col. Salahua, Manzanillo, Col., C.P. 28869",Sombra Chemicals Ltd.,CN,CNSHA,2905.11.01,BLRED1,9473121,REDU0000001,Solvente,,MX-FUSION,red,,
-        C-US-1,2026-09-03,MXZLO,67-56-1,Metanol,900,"Química del Pacífico, S.A. de C.V.",QPA980312AB0,"Blvd. Miguel de la Madrid Hurtado km 9.5, Col. Salahua, Manzanillo, Col., C.P. 28869",Jiangsu Dongrun Fine Chemicals Co.,CN,CNSHA,2905.11.01,BLUS1,9473121,USAU0000001,Solvente,,MX-SAT,amber,,US-DEA
+        C-US-1,2026-09-03,MXZLO,67-56-1,Metanol,900,"Química del Pacífico, S.A. de C.V.",QPA980312AB0,"Blvd. Miguel de la Madrid Hurtado km 9.5, Col. Salahua, Manzanillo, Col., C.P. 28869",Jiangsu Dongrun Fine Chemicals Co.,CN,CNSHA,2905.11.01,BLUS1,9473121,USAU0000001,Solvente,,MX-SAT,amber,,US-DEA;MX
         C-FORM-1,2026-09-04,MXZLO,108-88-3,Tolueno,100,"=HYPERLINK(""x"") Pinturas Norteñas",PNO010101AA1,"Calle 1, Monterrey, N.L., C.P. 64000",Exporter Inc.,US,USHOU,2902.30.01,BLF1,9473121,FORM0000001,Pinturas,,MX-SAT,clear,,
 
         """
@@ -91,11 +91,11 @@ struct WorkbenchWorld {
     static func make(_ backend: TestBackend) async throws -> WorkbenchWorld {
         let test = try await TestStore.make(backend, organization: "MX-FUSION", country: "MX")
         let node = test.settings.viewer
+        try await test.store.addMember(Member(orgID: "US-DEA", country: "US", name: "DEA"), by: node)
         _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions())
             .run([Fixtures.packageRoot + "/Examples/small"])
         _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions())
             .run([try Fixtures.folder(["consignments.csv": extra])])
-        try await test.store.addMember(Member(orgID: "US-DEA", country: "US", name: "DEA"), by: node)
         let hash = Credentials.hashPassword(password, cost: 4)
         for (user, org, role) in [("ana", "MX-FUSION", Viewer.Role.analyst), ("lia", "MX-FUSION", .liaison), ("tom", "US-DEA", .analyst)] {
             try await test.store.addUser(UserAccount(userID: user, orgID: org, role: role, displayName: user, passwordHash: hash), by: node)
