@@ -141,6 +141,7 @@ let package = Package(
         .testTarget(name: "RastroShareTests", dependencies: ["RastroShare", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "RastroServerTests", dependencies: ["RastroServer", "RastroShare", "RastroIngest", "RastroTesting",
                                                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                              .product(name: "NIOHTTP1", package: "swift-nio"),
                                                               .product(name: "Hummingbird", package: "hummingbird"),
                                                               .product(name: "HTTPTypes", package: "swift-http-types")],
                     swiftSettings: swiftSettings),

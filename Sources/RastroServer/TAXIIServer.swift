@@ -87,6 +87,7 @@ public final class TAXIIServer: Sendable {
     public func run(logger: Logger, onReady: @escaping @Sendable (String) -> Void) async throws {
         let router = Router(context: BasicRequestContext.self)
         routes(router)
+        if let workbench { Task { await workbench.warm() } }
         let server: HTTPServerBuilder
         let scheme: String
         if let tls = configuration.tls {

@@ -13,7 +13,9 @@ extension Workbench {
         let store = read
         let viewer = call.viewer
         let formats = Formats(call.language)
-        let stats = try await store.stats(viewer: viewer)
+        // Counts from the marking census (rebuilt by the writer after a load), not a scan per request.
+        try await writes.refreshMarkingCensus()
+        let stats = try await store.censusStats(viewer: viewer)
         var perKind: [Kind: Int] = [:]
         for row in stats { perKind[row.kind, default: 0] += row.records }
         let counts = Kind.allCases.map { kind in

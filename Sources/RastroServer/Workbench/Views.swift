@@ -67,6 +67,14 @@ extension Workbench {
         return rows
     }
 
+    /// The values of the `leadform` partial for a subject of the last analysis (`subjectID` of
+    /// an area is its rank), or nil when the viewer's role may not create leads.
+    func leadForm(_ call: Call, kind: String, id: String) -> [String: Any]? {
+        guard !call.viewer.roles.isDisjoint(with: [.analyst, .admin]) else { return nil }
+        return ["subjectKind": kind, "subjectID": id,
+                "tlps": [["value": "amber", "label": "TLP:AMBER"], ["value": "amber+strict", "label": "TLP:AMBER+STRICT"]]]
+    }
+
     /// Page numbers for a list: the current page, and links to the previous and next.
     static func pagination(total: Int, page: Int, size: Int, link: (Int) -> String) -> [String: Any] {
         let pages = max(1, (total + size - 1) / size)

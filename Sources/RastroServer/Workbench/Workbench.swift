@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import HTTPTypes
+import Logging
 import Mustache
 import NIOCore
 import RastroAnalysis
@@ -27,11 +28,12 @@ public final class Workbench: Sendable {
     let secureCookies: Bool
     private let nextRead = Atomic<Int>(0)
     let runs = RunCache()
+    let logger = Logger(label: "rastro.workbench")
     /// The search index's vocabulary and refresh (issue 8: the search page).
     let searchIndex = SearchIndex()
 
     init(reads: [Store], writes: Store, settings: NodeSettings, audit: AuditBatcher, secureCookies: Bool,
-         sessions: Sessions = Sessions(), vendorRoot: URL = URL(fileURLWithPath: "/usr/share/javascript")) async throws {
+         sessions: Sessions = Sessions(idleTimeout: Workbench.idleTimeout()), vendorRoot: URL = URL(fileURLWithPath: "/usr/share/javascript")) async throws {
         guard let root = Bundle.module.url(forResource: "Web", withExtension: nil) else {
             throw WebError(.internalServerError, "the workbench's files are missing from the installation")
         }
@@ -47,7 +49,20 @@ public final class Workbench: Sendable {
         library = try await MustacheLibrary(directory: root.appendingPathComponent("templates").path)
     }
 
+    /// How long a session lives without a request: 30 minutes, or RASTRO_WORKBENCH_IDLE_SECONDS.
+    static func idleTimeout() -> Double {
+        ProcessInfo.processInfo.environment["RASTRO_WORKBENCH_IDLE_SECONDS"].flatMap(Double.init).map { max(1, $0) } ?? 30 * 60
+    }
+
     var read: Store { reads[nextRead.wrappingAdd(1, ordering: .relaxed).oldValue % reads.count] }
+
+    /// Builds what the first pages would otherwise wait for: the marking census and the node's view
+    /// of the last analysis (decoding a large run takes seconds). Failures are left to the pages.
+    func warm() async {
+        _ = try? await writes.refreshMarkingCensus()
+        let node = Viewer(organization: settings.organization, country: settings.country, roles: [.analyst])
+        _ = try? await runs.shared(read, viewer: node, settings: settings)
+    }
 
     /// The workbench's routes. Pages need a session; forms need the session's CSRF token.
     func routes(_ router: Router<BasicRequestContext>) {
@@ -111,9 +126,11 @@ public final class Workbench: Sendable {
             Self.secure(&response)
             return response
         } catch let error as WebError {
+            if error.status == .internalServerError { logger.error("workbench \(request.uri.path): \(error.detail ?? error.key)") }
             return errorPage(call, error)
         } catch {
-            return errorPage(call, WebError(.internalServerError, "error.internal", detail: String(describing: error)))
+            logger.error("workbench \(request.uri.path): \(String(reflecting: error))")
+            return errorPage(call, WebError(.internalServerError, "error.internal"))
         }
     }
 
@@ -146,7 +163,9 @@ public final class Workbench: Sendable {
         context["lang"] = call.language.rawValue
         context["otherLang"] = call.language.other.rawValue
         context["title"] = catalog.text(title, call.language)
-        context["here"] = Self.percentEncoded(call.request.uri.path + (call.request.uri.query.map { "?" + $0 } ?? ""))
+        if context["here"] == nil {
+            context["here"] = Self.percentEncoded(call.request.uri.path + (call.request.uri.query.map { "?" + $0 } ?? ""))
+        }
         context["nav_" + nav] = true
         if let session = call.session {
             context["signedIn"] = true
@@ -168,7 +187,11 @@ public final class Workbench: Sendable {
 
     func errorPage(_ call: Call, _ error: WebError) -> Response {
         let message = catalog.text(error.key, call.language)
-        var response = (try? render(call, "error", title: "error.title", ["message": message, "status": String(error.status.code)]))
+        // A lead's rules explain a refusal in their own words (English, no record values).
+        let detail = error.status == .conflict ? error.detail ?? "" : ""
+        var response = (try? render(call, "error", title: "error.title",
+                                    // An error page repeats nothing of the request (an id the reader may not see).
+                                    ["message": message, "status": String(error.status.code), "detail": detail, "here": "/"]))
             ?? Response(status: error.status)
         response.status = error.status
         Self.secure(&response)

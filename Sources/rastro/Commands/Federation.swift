@@ -36,7 +36,10 @@ struct Serve: AsyncParsableCommand {
         guard (1...10_000).contains(maxPageSize) else { throw ValidationError("--max-page-size must be 1 to 10000") }
     }
 
-    var parsedListen: (String, Int)? {
+    var parsedListen: (String, Int)? { Self.parse(listen) }
+
+    /// `host:port` (an IPv6 host in brackets), or nil.
+    static func parse(_ listen: String) -> (String, Int)? {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
             return nil
         }

@@ -69,40 +69,9 @@ struct LeadCommand: AsyncParsableCommand {
         func run() async throws {
             let lead = try await context.run { store, viewer, settings in
                 let shared = try await SharedRun.load(store, viewer: viewer, settings: settings, action: "lead", withDetail: true)
-                let detail = shared.detail ?? SharedRun.StoredDetail(consignments: [], entities: [], areas: [])
-                let kind: String, id: String, score: Double?, reasons: [Lead.Reason]
-                if let consignment {
-                    guard shared.findings.consignments.contains(where: { $0.consignmentID == consignment }),
-                          let assessment = detail.consignments.first(where: { $0.id == consignment }) else {
-                        throw Failure(code: Failure.rejectedInput, message: "no consignment \(consignment) in the last analysis that you may see")
-                    }
-                    (kind, id, score) = (Kind.consignments.rawValue, consignment, assessment.risk)
-                    reasons = assessment.reasons
-                } else if let entity {
-                    guard let finding = shared.findings.entities.first(where: { $0.entityID == entity }), finding.risk != nil,
-                          let assessment = detail.entities.first(where: { $0.id == entity }) else {
-                        throw Failure(code: Failure.rejectedInput, message: "no scored entity \(entity) in the last analysis that you may see")
-                    }
-                    (kind, id, score) = ("entities", entity, assessment.risk)
-                    reasons = assessment.reasons
-                } else {
-                    let rank = area ?? 0
-                    guard rank >= 1, rank <= detail.areas.count else {
-                        throw Failure(code: Failure.rejectedInput, message: "no area \(rank) in the last analysis that you may see (1 to \(detail.areas.count))")
-                    }
-                    let chosen = detail.areas[rank - 1]
-                    (kind, id, score) = ("areas", String(format: "%.5f,%.5f", chosen.lat, chosen.lon), chosen.score)
-                    reasons = [Lead.Reason(rule: "area", contribution: chosen.score,
-                                           detail: String(format: "area within %.1f km of (%.5f, %.5f): ", chosen.radiusKm, chosen.lat, chosen.lon)
-                                               + chosen.reasons.joined(separator: "; "),
-                                           evidence: chosen.evidence)]
-                }
-                let desk = LeadDesk(store: store, viewer: viewer)
-                let lead = try await desk.create(subjectKind: kind, subjectID: id, title: title, summary: summary, score: score,
-                                                 reasons: reasons, tlp: TLP(parsing: tlp)!)
-                if kind != "areas", shared.alerts.contains(where: { $0.kind == kind && $0.id == id }) {
-                    try await store.setAlertState(kind + "/" + id, .lead, note: lead.leadID, by: viewer)
-                }
+                let subject: LeadDesk.Subject = consignment.map { .consignment($0) } ?? entity.map { .entity($0) } ?? .area(area ?? 0)
+                let lead = try await LeadDesk(store: store, viewer: viewer).create(from: subject, in: shared, title: title, summary: summary,
+                                                                                   tlp: TLP(parsing: tlp)!)
                 return lead
             }
             if json { return try Terminal.json(lead) }
