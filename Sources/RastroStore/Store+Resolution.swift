@@ -457,7 +457,8 @@ extension Store {
         return out
     }
 
-    static func recordID(of mention: Mention) -> String {
+    /// The record id behind a mention (an incident's named party `ID#slot` is the incident `ID`).
+    public static func recordID(of mention: Mention) -> String {
         guard mention.kind == Kind.incidents.rawValue, let hash = mention.id.lastIndex(of: "#") else { return mention.id }
         return String(mention.id[..<hash])
     }

@@ -21,22 +21,6 @@ extension Store {
             """, extra + binds)
         return rows.compactMap { row in row["month"].text.map { ($0, Int(row["n"].integer ?? 0)) } }
     }
-
-    /// Current records of `kind` the viewer may see whose id, or one of `fields`, contains `text`
-    /// (case-insensitively; the caller folds accents out of `text` and the store compares the
-    /// folded column when it has one). At most `limit`, in id order.
-    public func searchRecords(_ kind: Kind, fields: [String], text: String, viewer: Viewer, limit: Int = 50) async throws -> [Record] {
-        let usable = fields.filter { name in kind.schema.fields.contains { $0.name == name } }
-        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
-        let pattern = SQLValue.text("%" + text.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%")
-        let columns = ["record_id"] + usable
-        let test = columns.map { "lower(\($0)) LIKE ?" }.joined(separator: " OR ")
-        let rows = try await connection.query("""
-            SELECT * FROM \(kind.table) WHERE is_current = 1 AND (\(test)) AND \(predicate) ORDER BY record_id LIMIT \(max(0, limit))
-            """, Array(repeating: pattern, count: columns.count) + binds)
-        let redactor = try await redactor(for: viewer)
-        return rows.map { redactor.redacted(Self.record(kind, $0)) }
-    }
 }
 
 extension Store {

@@ -13,6 +13,11 @@ extension Workbench {
         router.post("/leads") { request, context in await self.handle(request, context, form: true, page: self.createLead) }
         router.get("/leads/:id") { request, context in await self.handle(request, context, page: self.leadPage) }
         router.post("/leads/:id/:action") { request, context in await self.handle(request, context, form: true, page: self.leadAction) }
+        router.get("/entities/:id") { request, context in await self.handle(request, context, page: self.partyPage) }
+        router.get("/entities/:id/graph.json") { request, context in await self.handle(request, context, page: self.partyGraph) }
+        router.post("/entities/:id/decision") { request, context in await self.handle(request, context, form: true, page: self.partyDecision) }
+        router.get("/search") { request, context in await self.handle(request, context, page: self.searchPage) }
+        router.get("/search.csv") { request, context in await self.handle(request, context, page: self.searchCSV) }
     }
 }
 

@@ -6,6 +6,7 @@ import Mustache
 import NIOCore
 import RastroAnalysis
 import RastroModel
+import RastroResolve
 import RastroShare
 public import RastroStore
 import Synchronization
@@ -28,6 +29,8 @@ public final class Workbench: Sendable {
     private let nextRead = Atomic<Int>(0)
     let runs = RunCache()
     let logger = Logger(label: "rastro.workbench")
+    /// The search index's vocabulary and refresh (issue 8: the search page).
+    let searchIndex = SearchIndex()
 
     init(reads: [Store], writes: Store, settings: NodeSettings, audit: AuditBatcher, secureCookies: Bool,
          sessions: Sessions = Sessions(idleTimeout: Workbench.idleTimeout()), vendorRoot: URL = URL(fileURLWithPath: "/usr/share/javascript")) async throws {

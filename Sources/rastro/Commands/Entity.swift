@@ -104,60 +104,23 @@ struct Entity: AsyncParsableCommand {
         } else {
             entityID = target
         }
-        let stored = try await store.entityMembers(entityID)
-        let visible = try await store.visible(stored.map(\.0), viewer: viewer)
-        guard let row = try await store.entity(entityID), !visible.isEmpty else {
+        guard let model = try await EntityView.storedModel(store) else {
+            throw Failure(code: Failure.usage, message: "no resolution has run yet: run `rastro resolve` first")
+        }
+        guard let view = try await EntityView.load(store, entityID: entityID, viewer: viewer, explain: explain) else {
             throw Failure(code: Failure.rejectedInput, message: "no entity \(entityID) that you may see")
         }
         try await store.audit([AuditEvent(viewer, "read", objects: ["entity/" + entityID], detail: "entity")])
-        // Each visible member's attributes, from its current record.
-        var members: [Member] = []
-        var mentionOf: [Mention: PartyMention] = [:]
-        var byFingerprint: [String: PartyMention] = [:]
-        for (mention, fingerprint) in stored where visible.contains(mention) {
-            guard let record = try await store.record(of: mention, viewer: viewer),
-                  let party = PartyMention.mentions(in: record).first(where: { $0.mention == mention }) else { continue }
-            mentionOf[mention] = party
-            if byFingerprint[fingerprint] == nil { byFingerprint[fingerprint] = party }
-            members.append(Member(mention: mention, name: party.name, taxID: party.taxID, address: party.address, phone: party.phone,
-                                  email: party.email, representative: party.representative, tlp: record.marking.tlp.rawValue,
-                                  originator: record.marking.originator))
+        let members = view.members.map { member in
+            Member(mention: member.mention, name: member.name, taxID: member.taxID, address: member.address, phone: member.phone,
+                   email: member.email, representative: member.representative, tlp: member.marking.tlp.rawValue,
+                   originator: member.marking.originator)
         }
-        // Associations the viewer's own view of the members carries, with the other entities it may see.
-        var held = Set<String>()
-        for party in mentionOf.values {
-            for (kind, value) in Resolver.associationValues(of: party) { held.insert(kind + "\u{0}" + value) }
-        }
-        var shared: [String: [String]] = [:]
-        var visibleEntity: [String: Bool] = [entityID: true]
-        for association in try await store.entityAssociations(entityID) where held.contains(association.kind + "\u{0}" + association.value) {
-            let key = association.kind + "\u{0}" + association.value
-            if association.entityID != entityID {
-                if visibleEntity[association.entityID] == nil {
-                    let others = try await store.entityMembers(association.entityID).map(\.0)
-                    visibleEntity[association.entityID] = try await !store.visible(others, viewer: viewer).isEmpty
-                }
-                guard visibleEntity[association.entityID] == true else { continue }
-                shared[key, default: []].append(association.entityID)
-            }
-        }
-        let associations = shared.keys.sorted().map { key in
-            let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
-            return Shared(kind: parts[0], value: parts[1], entities: shared[key]!.sorted())
-        }
-        let model = try await storedModel(store)
+        let mentionOf = view.parties
+        let associations = view.associations.map { Shared(kind: $0.kind, value: $0.value, entities: $0.entities) }
+        let links: [PairExplanation]? = explain ? view.links.map(\.explanation) : nil
+        let sources: [String]? = explain ? view.links.map(\.source) : nil
         let resolver = Resolver()
-        var links: [PairExplanation]?
-        var sources: [String]?
-        if explain {
-            links = []
-            sources = []
-            for link in try await store.entityLinks(entityID) {
-                guard let left = byFingerprint[link.left], let right = byFingerprint[link.right] else { continue }
-                links!.append(resolver.explain(left, right, model: model))
-                sources!.append(link.source)
-            }
-        }
         var pairExplanation: PairExplanation?
         if pair.count == 2 {
             let wanted = try pair.map(parseMention)
@@ -175,13 +138,8 @@ struct Entity: AsyncParsableCommand {
             }
             pairExplanation = resolver.explain(found[0], found[1], model: model)
         }
-        // Registry rows first, then the rest in mention order.
-        members.sort { left, right in
-            let (a, b) = (left.mention.kind == Kind.organizations.rawValue, right.mention.kind == Kind.organizations.rawValue)
-            return a != b ? a : left.mention < right.mention
-        }
-        // The stored name comes from a member; a viewer who may not see them all gets one it sees.
-        let name = visible.count == stored.count ? row.name : members.first?.name ?? row.name
+        let name = view.name
+        let row = view
         let report = Report(entityID: entityID, name: name, marking: row.marking, members: members,
                             associations: associations, links: links, linkSources: sources, pair: pairExplanation)
         if json {
@@ -214,14 +172,6 @@ struct Entity: AsyncParsableCommand {
         }
     }
 
-    func storedModel(_ store: Store) async throws -> FellegiSunter {
-        guard let run = try await store.resolutionRuns(limit: 1).first,
-              let model = try? JSONDecoder().decode(FellegiSunter.self, from: Data(run.model.utf8)) else {
-            throw Failure(code: Failure.usage, message: "no resolution has run yet: run `rastro resolve` first")
-        }
-        return model
-    }
-
     func list(_ store: Store, viewer: Viewer) async throws {
         guard try await !store.resolutionRuns(limit: 1).isEmpty else {
             throw Failure(code: Failure.usage, message: "no resolution has run yet: run `rastro resolve` first")
@@ -233,18 +183,8 @@ struct Entity: AsyncParsableCommand {
             if page.isEmpty { break }
             offset += page.count
             for row in page where listed.count < limit {
-                let members = try await store.entityMembers(row.entityID)
-                let visible = try await store.visible(members.map(\.0), viewer: viewer)
-                guard !visible.isEmpty else { continue }
-                var name = row.name
-                if visible.count < members.count,
-                   let first = members.first(where: { visible.contains($0.0) && $0.0.kind == Kind.organizations.rawValue })
-                       ?? members.first(where: { visible.contains($0.0) }),
-                   let record = try await store.record(of: first.0, viewer: viewer),
-                   let party = PartyMention.mentions(in: record).first(where: { $0.mention == first.0 }) {
-                    name = party.name
-                }
-                listed.append(Listed(entityID: row.entityID, name: name, mentions: visible.count, tlp: row.marking.tlp.rawValue))
+                guard let seen = try await EntityView.visibleName(store, entityID: row.entityID, viewer: viewer) else { continue }
+                listed.append(Listed(entityID: row.entityID, name: seen.name, mentions: seen.mentions, tlp: row.marking.tlp.rawValue))
             }
         }
         try await store.audit([AuditEvent.read(viewer, objects: listed.map { "entity/" + $0.entityID }, detail: "entity list")])

@@ -265,50 +265,18 @@ struct DecisionOptions: ParsableArguments {
 
     func record(_ action: ResolutionDecision.Action, _ left: Mention, _ right: Mention, in store: Store) async throws {
         let settings = try await store.settings()
-        for mention in [left, right] where try await store.record(of: mention, viewer: settings.viewer)
-            .map({ PartyMention.mentions(in: $0).contains { $0.mention == mention } }) != true {
-            throw Failure(code: Failure.usage, message: "\(mentionText(mention)): no such mention in the store")
+        do {
+            switch try await DecisionDesk.record(action, left, right, actor: actor.name, note: note, viewer: settings.viewer, in: store) {
+            case .alreadyRecorded(let number):
+                print("already recorded as decision #\(number); nothing to do")
+            case .recorded(let number, let revoked):
+                for decision in revoked { print("revoked decision #\(decision.decisionID) (\(decision.action.rawValue)), which this one replaces") }
+                print("recorded decision #\(number): \(action.rawValue) \(mentionText(left)) \(mentionText(right)); the next `rastro resolve` applies it")
+            }
+        } catch let refusal as DecisionDesk.Refusal {
+            throw Failure(code: Failure.usage, message: refusal.description)
         }
-        let active = try await store.decisions().filter(\.isActive)
-        let pair = Set([left, right])
-        if let same = active.first(where: { $0.action == action && Set([$0.left, $0.right]) == pair }) {
-            print("already recorded as decision #\(same.decisionID); nothing to do")
-            return
-        }
-        let opposite = active.filter { $0.action != action && Set([$0.left, $0.right]) == pair }
-        let others = active.filter { !(Set([$0.left, $0.right]) == pair) }
-        // A decision that contradicts the others through a chain of confirms is refused.
-        var groups = MentionGroups()
-        for decision in others where decision.action == .confirm { groups.join(decision.left, decision.right) }
-        if action == .confirm { groups.join(left, right) }
-        var splits = others.filter { $0.action == .split }.map { (number: $0.decisionID, left: $0.left, right: $0.right) }
-        if action == .split { splits.append((0, left, right)) }
-        for split in splits where groups.same(split.left, split.right) {
-            let what = split.number == 0 ? "this split" : "split #\(split.number)"
-            throw Failure(code: Failure.usage, message: "\(what) (\(mentionText(split.left)) / \(mentionText(split.right))) contradicts the confirms that join them; revoke one first (`rastro resolve decisions`)")
-        }
-        let number = try await store.recordDecision(action, left, right, actor: actor.name, note: note, revoking: opposite.map(\.decisionID))
-        for decision in opposite { print("revoked decision #\(decision.decisionID) (\(decision.action.rawValue)), which this one replaces") }
-        print("recorded decision #\(number): \(action.rawValue) \(mentionText(left)) \(mentionText(right)); the next `rastro resolve` applies it")
     }
-}
-
-/// Union–find over mentions, for checking decisions against each other.
-struct MentionGroups {
-    private var parent: [Mention: Mention] = [:]
-
-    mutating func root(_ mention: Mention) -> Mention {
-        var current = mention
-        while let next = parent[current], next != current { current = next }
-        return current
-    }
-
-    mutating func join(_ a: Mention, _ b: Mention) {
-        let ra = root(a), rb = root(b)
-        if ra != rb { parent[ra] = rb }
-    }
-
-    mutating func same(_ a: Mention, _ b: Mention) -> Bool { root(a) == root(b) }
 }
 
 struct ResolveConfirm: AsyncParsableCommand {
