@@ -81,13 +81,13 @@ import Testing
 
     @Test func demoRunsTheWholeJobAndKeepsOtherStoresSafe() throws {
         let folder = try Fixtures.folder([:])
-        let demo = try RastroProcess.run(["demo"], directory: folder)
+        let demo = try RastroProcess.run(["demo", "--no-serve"], directory: folder)
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(demo.stdout.contains("top areas") && demo.stdout.contains("ROC AUC"))
         // A store the demo did not make is not replaced.
         #expect(try RastroProcess.run(["init", "--database", "sqlite:mine.db", "--organization", "MX-X", "--country", "MX"],
                                       directory: folder).status == 0)
-        let refused = try RastroProcess.run(["demo", "--database", "mine.db"], directory: folder)
+        let refused = try RastroProcess.run(["demo", "--database", "mine.db", "--no-serve"], directory: folder)
         #expect(refused.status == 2 && refused.stderr.contains("not made by"))
     }
 }

@@ -58,7 +58,9 @@ struct WorkbenchCatalogTests {
         var found: [String] = []
         for (name, text) in try Self.templates() {
             var stripped = text
-            for pattern in [#"<script[^>]*>.*?</script>"#, #"<style[^>]*>.*?</style>"#, #"\{\{[^}]*\}\}"#, #"<[^>]*>"#] {
+            for pattern in [#"<script[^>]*>.*?</script>"#, #"<style[^>]*>.*?</style>"#, #"\{\{[^}]*\}\}"#, #"<[^>]*>"#,
+                            // partials that are a tag's attributes
+                            #"[A-Za-z-]+="[^"]*""#] {
                 stripped = stripped.replacingOccurrences(of: pattern, with: " ", options: [.regularExpression])
             }
             let words = stripped.split(whereSeparator: \.isWhitespace).filter { token in token.contains { $0.isLetter } }
