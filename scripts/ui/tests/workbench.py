@@ -103,6 +103,9 @@ class Catalog:
                 # A message with placeholders: any text in place of each.
                 parts = re.split(r"\{[^}]*\}|%[@sd]", value)
                 patterns.append(re.compile(r"^" + r".+?".join(re.escape(normal(p)) for p in parts) + r"$"))
+                # Scripts put each value in its own translate="no" element: the text between
+                # the values is a message's own piece.
+                exact.update(normal(p) for p in parts if normal(p))
             exact.add(normal(value))
         return exact, patterns
 
@@ -313,7 +316,8 @@ class Browser:
 
     def links(self):
         return self.driver.execute_script(
-            "return Array.from(document.querySelectorAll('a[href]')).map(a => [a.href, a.hasAttribute('download')])")
+            "return Array.from(document.querySelectorAll('a[href]')).filter(a => typeof a.href === 'string')"
+            ".map(a => [a.href, a.hasAttribute('download')])")
 
 
 def same_origin(base, url):

@@ -289,6 +289,9 @@
     }
     status.textContent = s("status.loading");
     var legs = L.layerGroup().addTo(map), track = L.layerGroup().addTo(map), stops = L.layerGroup().addTo(map), portLayer = ports(s);
+    // A route has a few lines: SVG, so that each is an element (focusable, testable) rather than
+    // pixels on the canvas the map prefers for thousands of points.
+    var vector = L.svg();
     var pointLayer = clusterGroup().addTo(map);
     getJSON(el.dataset.route).then(function (data) {
       var bounds = L.latLngBounds([]), markers = [];
@@ -296,7 +299,7 @@
         var p = f.properties, g = f.geometry;
         var latlngs = g.type === "LineString" ? g.coordinates.map(function (c) { return [c[1], c[0]]; }) : [g.coordinates[1], g.coordinates[0]];
         if (p.layer === "leg") {
-          legs.addLayer(L.polyline(latlngs, { color: "#1d4ed8", weight: 3, dashArray: "6 6" }).bindPopup(function () { return legPopup(s, p); }));
+          legs.addLayer(L.polyline(latlngs, { renderer: vector, color: "#1d4ed8", weight: 3, dashArray: "6 6" }).bindPopup(function () { return legPopup(s, p); }));
           latlngs.forEach(function (ll) { bounds.extend(ll); });
         } else if (p.layer === "track") {
           track.addLayer(L.polyline(latlngs, { color: "#0f766e", weight: 2, opacity: 0.8, interactive: false }));
