@@ -56,10 +56,12 @@ public final class Workbench: Sendable {
 
     var read: Store { reads[nextRead.wrappingAdd(1, ordering: .relaxed).oldValue % reads.count] }
 
-    /// Builds what the first pages would otherwise wait for: the marking census and the node's view
-    /// of the last analysis (decoding a large run takes seconds). Failures are left to the pages.
+    /// Builds what the first pages would otherwise wait for: the marking census, the search index
+    /// and the node's view of the last analysis (decoding a large run takes seconds). Failures are
+    /// left to the pages.
     func warm() async {
         _ = try? await writes.refreshMarkingCensus()
+        try? await searchIndex.refresh(writes, viewer: settings.processingViewer)
         let node = Viewer(organization: settings.organization, country: settings.country, roles: [.analyst])
         _ = try? await runs.shared(read, viewer: node, settings: settings)
     }

@@ -87,6 +87,17 @@
     });
   }
 
+  // Leaflet's layers button says "Layers" in English, in a title, with no text: the catalog's
+  // word instead, as its title, its label and (hidden) text.
+  function layersControl(control, s) {
+    var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (!toggle) return control;
+    toggle.title = s("layers");
+    toggle.setAttribute("aria-label", s("layers"));
+    toggle.appendChild(node("span", "sr-only", s("layers")));
+    return control;
+  }
+
   function basemap(map, s) {
     var renderer = L.svg({ pane: "basemap" });
     getJSON("/geo/neighbours.geojson").then(function (data) {
@@ -197,7 +208,7 @@
     overlays[s("layer.points")] = points;
     overlays[s("layer.ports")] = portLayer;
     overlays[s("layer.cities")] = cityLayer;
-    L.control.layers(null, overlays, { collapsed: window.innerWidth < 900 }).addTo(map);
+    layersControl(L.control.layers(null, overlays, { collapsed: window.innerWidth < 900 }).addTo(map), s);
     legend(map, s, ["area", "leg", "point", "port"]);
     var status = document.getElementById("map-status"), list = document.getElementById("map-legs");
     var controller = null, timer = null, pointRenderer = L.canvas({ padding: 0.2 });
@@ -323,7 +334,7 @@
       overlays[s("layer.points")] = pointLayer;
       overlays[s("layer.stops")] = stops;
       overlays[s("layer.ports")] = portLayer;
-      L.control.layers(null, overlays, { collapsed: true }).addTo(map);
+      layersControl(L.control.layers(null, overlays, { collapsed: true }).addTo(map), s);
       legend(map, s, ["leg", "track", "stop", "point"]);
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 });
       status.textContent = "";
