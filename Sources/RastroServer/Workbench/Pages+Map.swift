@@ -16,7 +16,16 @@ extension Workbench {
     /// the viewer may see in view (`static/map.js` asks `/map/data.json` as the view moves).
     func mapPage(_ call: Call) async throws -> Response {
         let shared = try await runs.shared(read, viewer: call.viewer, settings: settings)
-        return try render(call, "map", title: "map.title", nav: "map", ["noAnalysis": shared == nil])
+        let formats = Formats(call.language)
+        // The ranked areas as a table too: readable without the map, and where a lead is made.
+        let canLead = leadForm(call, kind: "areas", id: "") != nil
+        let areas = (shared?.detail?.areas ?? []).prefix(20).enumerated().map { index, area -> [String: Any] in
+            ["rank": index + 1, "score": formats.score(area.score), "lat": String(format: "%.4f", area.lat), "lon": String(format: "%.4f", area.lon),
+             "radius": formats.number((area.radiusKm * 10).rounded() / 10) + " km", "evidence": formats.count(area.evidence.count),
+             "reasons": area.reasons.joined(separator: "; "), "canLead": canLead]
+        }
+        if !areas.isEmpty { try await audited(call, areas.map { "areas/\($0["rank"]!)" }, "map areas") }
+        return try render(call, "map", title: "map.title", nav: "map", ["noAnalysis": shared == nil, "areas": areas, "hasAreas": !areas.isEmpty])
     }
 
     /// What is in a bounding box: `bbox=minLon,minLat,maxLon,maxLat` and `layers=points,legs,areas`

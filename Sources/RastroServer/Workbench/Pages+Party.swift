@@ -78,6 +78,7 @@ extension Workbench {
             values["decision"] = ["text": catalog.text("party.decision." + outcome, call.language), "number": call.query.first("number") ?? "",
                                   "ok": outcome == "recorded" || outcome == "already"]
         }
+        if assessment != nil { values["leadForm"] = leadForm(call, kind: "entities", id: entityID) }
         return try render(call, "party", title: "party.title", values)
     }
 
