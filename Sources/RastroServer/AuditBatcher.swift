@@ -6,11 +6,13 @@ public import RastroStore
 /// transaction. Nothing is answered before its audit entry is committed.
 actor AuditBatcher {
     private let store: Store
+    private let gate: WriteGate
     private var queue: [(AuditEvent, CheckedContinuation<Void, any Error>)] = []
     private var writing = false
 
-    init(store: Store) {
+    init(store: Store, gate: WriteGate) {
         self.store = store
+        self.gate = gate
     }
 
     func append(_ event: AuditEvent) async throws {
@@ -28,7 +30,8 @@ actor AuditBatcher {
             let batch = queue
             queue = []
             do {
-                try await store.audit(batch.map(\.0))
+                let events = batch.map(\.0)
+                try await gate.run { [store] in try await store.audit(events) }
                 for (_, continuation) in batch { continuation.resume() }
             } catch {
                 for (_, continuation) in batch { continuation.resume(throwing: error) }

@@ -82,10 +82,13 @@ extension TAXIIServer {
         var successes: [TAXIIStatus.Detail] = []
         if !accepted.isEmpty {
             do {
-                try await importer.importObjects(accepted.map(\.1), source: "taxii:\(Self.apiRoot)/collections/\(collectionID)", viewer: viewer)
                 let event = AuditEvent(viewer, "taxii.add", objects: ["collection/\(collection.collectionID)"],
                                        detail: "objects=\(accepted.count) failures=\(failures.count)")
-                _ = try await writes.addTAXIIObjects(accepted.map(\.0), to: collectionID, events: [event])
+                let objects = accepted, source = "taxii:\(Self.apiRoot)/collections/\(collectionID)"
+                try await gate.run { [writes] in
+                    try await importer.importObjects(objects.map(\.1), source: source, viewer: viewer)
+                    _ = try await writes.addTAXIIObjects(objects.map(\.0), to: collectionID, events: [event])
+                }
                 successes = accepted.map { .init(id: $0.0.id, version: $0.0.version) }
                 metrics.added(objects: accepted.count)
             } catch {
@@ -95,7 +98,7 @@ extension TAXIIServer {
         let status = TAXIIStatus(statusID: UUID().uuidString.lowercased(), collectionID: collectionID, userID: viewer.actor,
                                  orgID: viewer.organization, requestTimestamp: requestTimestamp, status: "complete",
                                  successes: successes, failures: failures, pendings: [])
-        try await writes.saveTAXIIStatus(status)
+        try await gate.run { [writes] in try await writes.saveTAXIIStatus(status) }
         return Self.json(Self.statusResource(status), status: .accepted)
     }
 }

@@ -26,6 +26,7 @@ public final class TAXIIServer: Sendable {
     let settings: NodeSettings
     let credentials: CredentialCache
     let audit: AuditBatcher
+    let gate: WriteGate
     let metrics = ServerMetrics()
     let importer: (any TAXIIObjectImporting)?
     /// The analysts' web pages, served beside the TAXII endpoints (nil: TAXII only).
@@ -46,13 +47,14 @@ public final class TAXIIServer: Sendable {
     }
 
     init(configuration: ServerConfiguration, reads: [Store], writes: Store, settings: NodeSettings, credentials: CredentialCache,
-         audit: AuditBatcher, importer: (any TAXIIObjectImporting)?, workbench: Workbench?) {
+         audit: AuditBatcher, gate: WriteGate, importer: (any TAXIIObjectImporting)?, workbench: Workbench?) {
         self.configuration = configuration
         self.reads = reads
         self.writes = writes
         self.settings = settings
         self.credentials = credentials
         self.audit = audit
+        self.gate = gate
         self.importer = importer
         self.workbench = workbench
     }
@@ -64,12 +66,14 @@ public final class TAXIIServer: Sendable {
         let settings = try await writes.settings()
         var reads: [Store] = []
         for _ in 0..<max(1, configuration.readConnections) { reads.append(try await Store.open(url)) }
-        let audit = AuditBatcher(store: writes)
+        let gate = WriteGate()
+        let audit = AuditBatcher(store: writes, gate: gate)
         let workbench = configuration.workbench
-            ? try await Workbench(reads: reads, writes: writes, settings: settings, audit: audit, secureCookies: configuration.tls != nil)
+            ? try await Workbench(reads: reads, writes: writes, gate: gate, settings: settings, audit: audit,
+                                  secureCookies: configuration.tls != nil)
             : nil
         return TAXIIServer(configuration: configuration, reads: reads, writes: writes, settings: settings,
-                           credentials: CredentialCache(store: writes), audit: audit,
+                           credentials: CredentialCache(store: writes), audit: audit, gate: gate,
                            importer: importer?(writes, settings), workbench: workbench)
     }
 

@@ -138,6 +138,34 @@ struct WorkbenchTests {
         }
     }
 
+    @Test("concurrent sign-ins, pages and writes never nest transactions on the write connection", arguments: TestBackend.all)
+    func concurrentWrites(_ backend: TestBackend) async throws {
+        try await withServer(backend) { base, fixture in
+            // Right after the start, while the server warms its census and search index.
+            let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        let browser = WorkbenchClient(base: base)
+                        let user = index % 2 == 0 ? "ana" : "root"
+                        var seen = [try await browser.signIn(user, WorkbenchFixture.passwords[user]!).status]
+                        let page = try await browser.get("/")
+                        seen.append(page.status)
+                        seen.append(try await browser.get("/search?q=quimica").status)
+                        seen.append(try await browser.post("/logout", [("_csrf", page.csrf ?? "")]).status)
+                        return seen
+                    }
+                }
+                var all: [Int] = []
+                for try await seen in group { all += seen }
+                return all
+            }
+            #expect(statuses.count == 32)
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 303 }, "\(statuses)")
+            let logins = try await fixture.test.store.recentAuditEntries(limit: 500).filter { $0.event.action == "login" }
+            #expect(logins.count == 8)
+        }
+    }
+
     @Test("the audit page verifies the chain for admins", arguments: TestBackend.all)
     func audit(_ backend: TestBackend) async throws {
         try await withServer(backend) { base, _ in

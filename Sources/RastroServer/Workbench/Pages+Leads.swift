@@ -25,7 +25,9 @@ extension Workbench {
         let formats = Formats(call.language)
         let desk = LeadDesk(store: read, viewer: viewer)
         let view: LeadDesk.View
-        do { view = try await desk.view(call.parameter("id")) } catch is LeadDesk.Refusal { throw WebError.notFound() }
+        // Read on a read connection; audited through the server's audit writer, not by the desk.
+        do { view = try await desk.view(call.parameter("id"), audit: false) } catch is LeadDesk.Refusal { throw WebError.notFound() }
+        try await audited(call, ["lead/" + view.lead.leadID] + view.evidence.map { "\($0.kind)/\($0.id)" }, "lead")
         let lead = view.lead
         let isOrigin = lead.originOrg == viewer.organization
         let isRecipient = lead.recipientOrg == viewer.organization
@@ -86,9 +88,9 @@ extension Workbench {
             throw WebError(.badRequest, "error.badRequest")
         }
         guard let shared = try await runs.shared(read, viewer: viewer, settings: settings) else { throw WebError.notFound() }
-        let lead = try await leadAction {
-            try await LeadDesk(store: writes, viewer: viewer).create(from: subject, in: shared, title: call.form.first("title") ?? "",
-                                                                     summary: call.form.first("summary") ?? "", tlp: tlp)
+        let title = call.form.first("title") ?? "", summary = call.form.first("summary") ?? ""
+        let lead = try await leadAction { [writes] in
+            try await LeadDesk(store: writes, viewer: viewer).create(from: subject, in: shared, title: title, summary: summary, tlp: tlp)
         }
         return Self.redirect("/leads/" + Self.percentEncoded(lead.leadID))
     }
@@ -113,10 +115,11 @@ extension Workbench {
         return Self.redirect("/leads/" + Self.percentEncoded(id))
     }
 
-    /// Runs a lead operation; a refusal by the lead's rules is a 409 with the rule's words.
-    func leadAction<T>(_ body: () async throws -> T) async throws -> T {
+    /// Runs a lead operation, alone on the write connection; a refusal by the lead's rules is a
+    /// 409 with the rule's words.
+    func leadAction<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await body()
+            return try await gate.run(body)
         } catch let refusal as LeadDesk.Refusal {
             throw WebError(.conflict, "lead.refused", detail: refusal.description)
         }

@@ -14,7 +14,7 @@ extension Workbench {
         let viewer = call.viewer
         let formats = Formats(call.language)
         // Counts from the marking census (rebuilt by the writer after a load), not a scan per request.
-        try await writes.refreshMarkingCensus()
+        try await write { try await $0.refreshMarkingCensus() }
         let stats = try await store.censusStats(viewer: viewer)
         var perKind: [Kind: Int] = [:]
         for row in stats { perKind[row.kind, default: 0] += row.records }
@@ -184,7 +184,8 @@ extension Workbench {
         }
         guard let shared = try await runs.shared(read, viewer: call.viewer, settings: settings),
               shared.alerts.contains(where: { $0.kind + "/" + $0.id == subject }) else { throw WebError.notFound() }
-        try await writes.setAlertState(subject, state, note: call.form.first("note") ?? "", by: call.viewer)
+        let note = call.form.first("note") ?? "", viewer = call.viewer
+        try await write { try await $0.setAlertState(subject, state, note: note, by: viewer) }
         return Self.redirect(Self.safeReturn(call.form.first("back")))
     }
 

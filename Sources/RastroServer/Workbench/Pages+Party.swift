@@ -171,8 +171,10 @@ extension Workbench {
         guard let left = DecisionDesk.mention(call.form.first("left") ?? ""),
               let right = DecisionDesk.mention(other.isEmpty ? call.form.first("right") ?? "" : other) else { return Self.redirect(back + "unknown") }
         do {
-            switch try await DecisionDesk.record(action, left, right, actor: call.viewer.actor, note: call.form.first("note") ?? "",
-                                                 viewer: call.viewer, in: writes) {
+            let viewer = call.viewer, note = call.form.first("note") ?? ""
+            switch try await write({ writes in
+                try await DecisionDesk.record(action, left, right, actor: viewer.actor, note: note, viewer: viewer, in: writes)
+            }) {
             case .alreadyRecorded(let number): return Self.redirect(back + "already&number=\(number)")
             case .recorded(let number, _): return Self.redirect(back + "recorded&number=\(number)")
             }

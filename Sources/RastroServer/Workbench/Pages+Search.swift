@@ -37,7 +37,7 @@ extension Workbench {
         let formats = Formats(call.language)
         var query = SearchQuery()
         if !text.isEmpty {
-            try await searchIndex.refresh(writes, viewer: settings.processingViewer)
+            try await refreshSearchIndex()
             query = await searchIndex.query(text)
         }
         let size = only.isEmpty ? Self.searchGroupSize : Self.searchPageSize

@@ -17,6 +17,8 @@ import Synchronization
 public final class Workbench: Sendable {
     let reads: [Store]
     let writes: Store
+    /// Every write goes through it (see `WriteGate`): `write { … }`.
+    let gate: WriteGate
     let settings: NodeSettings
     let audit: AuditBatcher
     let sessions: Sessions
@@ -32,13 +34,14 @@ public final class Workbench: Sendable {
     /// The search index's vocabulary and refresh (issue 8: the search page).
     let searchIndex = SearchIndex()
 
-    init(reads: [Store], writes: Store, settings: NodeSettings, audit: AuditBatcher, secureCookies: Bool,
+    init(reads: [Store], writes: Store, gate: WriteGate, settings: NodeSettings, audit: AuditBatcher, secureCookies: Bool,
          sessions: Sessions = Sessions(idleTimeout: Workbench.idleTimeout()), vendorRoot: URL = URL(fileURLWithPath: "/usr/share/javascript")) async throws {
         guard let root = Bundle.module.url(forResource: "Web", withExtension: nil) else {
             throw WebError(.internalServerError, "the workbench's files are missing from the installation")
         }
         self.reads = reads
         self.writes = writes
+        self.gate = gate
         self.settings = settings
         self.audit = audit
         self.sessions = sessions
@@ -54,14 +57,23 @@ public final class Workbench: Sendable {
         ProcessInfo.processInfo.environment["RASTRO_WORKBENCH_IDLE_SECONDS"].flatMap(Double.init).map { max(1, $0) } ?? 30 * 60
     }
 
+    /// Runs a write on the write connection, alone (see `WriteGate`).
+    func write<T: Sendable>(_ body: @Sendable (Store) async throws -> T) async throws -> T {
+        try await gate.run { [writes] in try await body(writes) }
+    }
+
+    func refreshSearchIndex() async throws {
+        try await write { [searchIndex, settings] writes in try await searchIndex.refresh(writes, viewer: settings.processingViewer) }
+    }
+
     var read: Store { reads[nextRead.wrappingAdd(1, ordering: .relaxed).oldValue % reads.count] }
 
     /// Builds what the first pages would otherwise wait for: the marking census, the search index
     /// and the node's view of the last analysis (decoding a large run takes seconds). Failures are
     /// left to the pages.
     func warm() async {
-        _ = try? await writes.refreshMarkingCensus()
-        try? await searchIndex.refresh(writes, viewer: settings.processingViewer)
+        _ = try? await write { try await $0.refreshMarkingCensus() }
+        try? await refreshSearchIndex()
         let node = Viewer(organization: settings.organization, country: settings.country, roles: [.analyst])
         _ = try? await runs.shared(read, viewer: node, settings: settings)
     }
