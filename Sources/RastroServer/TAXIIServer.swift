@@ -186,8 +186,9 @@ public final class TAXIIServer: Sendable {
         } catch {
             throw TAXIIError(.serviceUnavailable, "The database is not reachable", "\(error)")
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        // The workbench is "warming" while it builds its caches after a start.
+        let body = workbench.map { #"{"status":"ok","workbench":""# + ($0.isWarm ? "ready" : "warming") + #""}"# } ?? #"{"status":"ok"}"#
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     func signedIn(_ request: Request) async throws -> Viewer {

@@ -144,24 +144,26 @@ extension Store {
     public func search(_ kind: Kind, _ query: SearchQuery, viewer: Viewer, sort: String = "id", limit: Int = 50, offset: Int = 0,
                        countLimit: Int = 10_000) async throws -> (records: [Record], total: Int) {
         let (predicate, predicateBinds) = AccessPolicy.predicate(for: viewer, alias: "t", dialect: dialect)
-        var tests: [String] = []
+        // The matching ids as one set (the id itself, any whole token, every word set intersected),
+        // so that the kind's table is read by its primary key only: an OR of tests would let the
+        // planner scan the whole table (millions of track points).
+        var parts: [String] = []
         var binds: [SQLValue] = []
         func words(_ list: [String]) -> String {
             binds.append(.text(kind.rawValue))
             binds += list.map(SQLValue.text)
-            return "t.record_id IN (SELECT record_id FROM search_words WHERE kind = ? AND word IN ("
-                + Array(repeating: "?", count: list.count).joined(separator: ",") + "))"
+            return "SELECT record_id FROM search_words WHERE kind = ? AND word IN (" + Array(repeating: "?", count: list.count).joined(separator: ",") + ")"
         }
         if let id = query.id {
-            tests.append("t.record_id = ?")
+            parts.append("SELECT CAST(? AS TEXT)")
             binds.append(.text(id))
         }
-        if !query.anyWord.isEmpty { tests.append(words(query.anyWord)) }
+        if !query.anyWord.isEmpty { parts.append(words(query.anyWord)) }
         if !query.allOf.isEmpty, query.allOf.allSatisfy({ !$0.isEmpty }) {
-            tests.append("(" + query.allOf.map(words).joined(separator: " AND ") + ")")
+            parts.append("SELECT record_id FROM (" + query.allOf.map(words).joined(separator: " INTERSECT ") + ") w")
         }
-        if !query.isEmpty && tests.isEmpty { return ([], 0) }
-        let filter = tests.isEmpty ? "" : " AND (" + tests.joined(separator: " OR ") + ")"
+        if !query.isEmpty && parts.isEmpty { return ([], 0) }
+        let filter = parts.isEmpty ? "" : " AND t.record_id IN (" + parts.joined(separator: " UNION ") + ")"
         let fields = SearchFields.of[kind]
         let order: String
         switch sort {

@@ -29,6 +29,8 @@ public final class Workbench: Sendable {
     let vendorRoot: URL
     let secureCookies: Bool
     private let nextRead = Atomic<Int>(0)
+    private let warmed = Atomic<Bool>(false)
+    var isWarm: Bool { warmed.load(ordering: .relaxed) }
     let runs = RunCache()
     let logger = Logger(label: "rastro.workbench")
     /// The search index's vocabulary and refresh (issue 8: the search page).
@@ -74,8 +76,14 @@ public final class Workbench: Sendable {
     func warm() async {
         _ = try? await write { try await $0.refreshMarkingCensus() }
         try? await refreshSearchIndex()
-        let node = Viewer(organization: settings.organization, country: settings.country, roles: [.analyst])
-        _ = try? await runs.shared(read, viewer: node, settings: settings)
+        // The node's view of the last analysis, then each member organization's (an organization
+        // outside the node sees only results whose every input it may see: minutes on a large run).
+        var viewers = [Viewer(organization: settings.organization, country: settings.country, roles: [.analyst])]
+        for member in (try? await read.members()) ?? [] where member.orgID != settings.organization {
+            viewers.append(Viewer(organization: member.orgID, country: member.country))
+        }
+        for viewer in viewers { _ = try? await runs.shared(read, viewer: viewer, settings: settings) }
+        warmed.store(true, ordering: .relaxed)
     }
 
     /// The workbench's routes. Pages need a session; forms need the session's CSRF token.
