@@ -8,7 +8,10 @@ public import RastroStore
 /// shipped catalog) adds its CAS number. The index is derived from the records and refreshed
 /// before a search when a load or a resolution run is newer than it.
 public actor SearchIndex {
+    /// Every indexed word, sorted (a prefix's words are one range), and by length with its
+    /// scalars (a word within one edit has a length within one).
     private var vocabulary: [String] = []
+    private var byLength: [Int: [(word: String, scalars: [Unicode.Scalar])]] = [:]
     private var vocabularyState: SearchIndexState?
 
     public init() {}
@@ -38,7 +41,8 @@ public actor SearchIndex {
         }
         let now = SearchIndexState(indexedFile: state.lastFile, lastFile: state.lastFile, indexedRun: state.lastRun, lastRun: state.lastRun)
         if vocabularyState != now {
-            vocabulary = try await writes.searchVocabulary()
+            vocabulary = try await writes.searchVocabulary().sorted()
+            byLength = Dictionary(grouping: vocabulary.map { (word: $0, scalars: Array($0.unicodeScalars)) }, by: \.scalars.count)
             vocabularyState = now
         }
     }
@@ -61,11 +65,22 @@ public actor SearchIndex {
     func expand(_ word: String) -> [String] {
         var out: [String] = []
         let scalars = Array(word.unicodeScalars)
-        for candidate in vocabulary {
-            if candidate == word || (scalars.count >= 3 && candidate.hasPrefix(word))
-                || (scalars.count >= 4 && Self.withinOneEdit(scalars, Array(candidate.unicodeScalars))) {
-                out.append(candidate)
-                if out.count >= 200 { break }
+        // The word itself and the words it starts: a range of the sorted vocabulary.
+        var low = 0, high = vocabulary.count
+        while low < high {
+            let middle = (low + high) / 2
+            if vocabulary[middle] < word { low = middle + 1 } else { high = middle }
+        }
+        var index = low
+        while index < vocabulary.count, out.count < 200, vocabulary[index] == word || (scalars.count >= 3 && vocabulary[index].hasPrefix(word)) {
+            out.append(vocabulary[index])
+            index += 1
+        }
+        guard scalars.count >= 4 else { return out }
+        var seen = Set(out)
+        for length in (scalars.count - 1)...(scalars.count + 1) {
+            for candidate in byLength[length] ?? [] where out.count < 200 && Self.withinOneEdit(scalars, candidate.scalars) {
+                if seen.insert(candidate.word).inserted { out.append(candidate.word) }
             }
         }
         return out

@@ -53,7 +53,9 @@ extension Workbench {
         if only.isEmpty || only == "entities" {
             // Entities by id or stored name; shown only with a name the viewer may see that matches.
             var hits: [Hit] = []
-            for entity in try await read.searchEntityIDs(id: text, allOf: query.allOf, limit: 50) {
+            // In the view of every kind only the first few are shown: stop there (each candidate is
+            // checked against what the viewer may see of its members, a few queries each).
+            for entity in try await read.searchEntityIDs(id: text, allOf: query.allOf, limit: 50) where only == "entities" || hits.count < size {
                 guard let seen = try await EntityView.visibleName(read, entityID: entity, viewer: call.viewer),
                       entity == text || SearchIndex.matches(text, name: seen.name) else { continue }
                 hits.append(Hit(kind: "entities", id: entity, name: seen.name, date: "", detail: formats.count(seen.mentions),
