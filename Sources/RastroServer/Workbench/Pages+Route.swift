@@ -23,7 +23,11 @@ extension Workbench {
             throw WebError.notFound()
         }
         var transferIDs = try await store.currentRecords(.transfers, where: "consignment_id", in: [id], viewer: viewer).compactMap { $0["transfer_id"].text }
-        if let trace = try await store.storedTrace(id) { transferIDs += trace.steps.map(\.transferID) }
+        // The stored trace is the node's (built from records another organization may not see): a
+        // leg that reaches this consignment only through it is the node's knowledge, not the viewer's.
+        if viewer.organization == settings.organization, let trace = try await store.storedTrace(id) {
+            transferIDs += trace.steps.map(\.transferID)
+        }
         let records = try await store.currentRecords(.legs, where: "consignment_id", in: [id], viewer: viewer)
             + store.currentRecords(.legs, where: "transfer_id", in: transferIDs, viewer: viewer)
         var seen = Set<String>()
