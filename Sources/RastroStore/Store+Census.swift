@@ -8,12 +8,21 @@ extension Store {
         return "\(row?["n"].integer ?? 0)|\(row?["last"].text ?? "")"
     }
 
+    /// Whether a load finished since the census was built (a read: callers check it before taking
+    /// the write connection).
+    public func markingCensusIsStale() async throws -> Bool {
+        try await censusStamp() != dataStamp()
+    }
+
+    private func censusStamp() async throws -> String? {
+        try await connection.query("SELECT stamp FROM marking_census_stamp WHERE id = 1", []).first?["stamp"].text
+    }
+
     /// Rebuilds the marking census when a load finished since it was built; returns whether it did.
     @discardableResult
     public func refreshMarkingCensus() async throws -> Bool {
         let stamp = try await dataStamp()
-        let stored = try await connection.query("SELECT stamp FROM marking_census_stamp WHERE id = 1", []).first?["stamp"].text
-        guard stored != stamp else { return false }
+        guard try await censusStamp() != stamp else { return false }
         try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
         do {
             try await connection.execute("DELETE FROM marking_census")

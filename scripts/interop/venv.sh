@@ -5,16 +5,4 @@
 # venv's path. Use it as: export RASTRO_INTEROP_VENV=$(scripts/interop/venv.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-venv="$root/.venv-interop"
-requirements="$root/scripts/interop/requirements.txt"
-python=${PYTHON:-python3}
-if [ ! -x "$venv/bin/python" ]; then
-  "$python" -m venv "$venv" >&2
-fi
-stamp="$venv/.requirements.sha256"
-want=$(sha256sum "$requirements" | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
-  echo "$want" > "$stamp"
-fi
-echo "$venv"
+exec "$root/scripts/lib/python-venv.sh" "$root/.venv-interop" "$root/scripts/interop/requirements.txt"

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import RastroAnalysis
 import RastroModel
+import RastroResolve
 import RastroShare
 import RastroStore
 
@@ -14,7 +15,7 @@ extension Workbench {
         let viewer = call.viewer
         let formats = Formats(call.language)
         // Counts from the marking census (rebuilt by the writer after a load), not a scan per request.
-        try await write { try await $0.refreshMarkingCensus() }
+        if try await store.markingCensusIsStale() { try await write { try await $0.refreshMarkingCensus() } }
         let stats = try await store.censusStats(viewer: viewer)
         var perKind: [Kind: Int] = [:]
         for row in stats { perKind[row.kind, default: 0] += row.records }
@@ -103,12 +104,12 @@ extension Workbench {
         let state = call.query.first("state") ?? ""
         let minimum = call.query.first("min").flatMap { Double($0.replacingOccurrences(of: ",", with: ".")) } ?? 0
         let rule = call.query.first("rule") ?? ""
-        let text = Search.fold(call.query.first("q") ?? "")
+        let text = Fold.text(call.query.first("q") ?? "")
         var rows = shared.alerts.filter { alert in
             (kind.isEmpty || alert.kind == kind) && alert.risk >= minimum && (rule.isEmpty || alert.flags.contains(rule))
                 && (state.isEmpty || (state == "open" ? states[alert.kind + "/" + alert.id] == nil
                     : states[alert.kind + "/" + alert.id]?.state.rawValue == state))
-                && (text.isEmpty || Search.fold(alert.id + " " + (alert.name ?? "")).contains(text))
+                && (text.isEmpty || Fold.text(alert.id + " " + (alert.name ?? "")).contains(text))
         }
         switch call.query.first("sort") ?? "date" {
         case "score": rows.sort { ($0.risk, $0.id) > ($1.risk, $1.id) }

@@ -20,10 +20,3 @@ extension Workbench {
         router.get("/search.csv") { request, context in await self.handle(request, context, page: self.searchCSV) }
     }
 }
-
-/// Text compared the way people type it: case and accents folded out.
-enum Search {
-    static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).trimmingCharacters(in: .whitespaces)
-    }
-}
