@@ -60,8 +60,7 @@ public struct EntityView: Sendable {
             if let kind = Kind(rawValue: mention.kind) { byKind[kind, default: []].insert(Store.recordID(of: mention)) }
         }
         for (kind, ids) in byKind {
-            guard let idField = kind.schema.idFields.first, kind.schema.idFields.count == 1 else { continue }
-            for record in try await store.currentRecords(kind, where: idField, in: Array(ids), viewer: viewer) {
+            for record in try await store.currentRecords(kind, ids: ids, viewer: viewer) {
                 byRecord[kind.rawValue + "\u{0}" + record.id] = record
             }
         }

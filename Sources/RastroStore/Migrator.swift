@@ -30,10 +30,12 @@ struct Migrator {
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 
-    /// Uncomments `/*sqlite: …*/` clauses for SQLite; PostgreSQL keeps them as comments.
+    /// Uncomments the `/*sqlite: …*/` or `/*postgres: …*/` clauses of the dialect and drops the
+    /// other's (an expression written differently by each).
     static func adapt(_ statement: String, to dialect: SQLDialect) -> String {
-        guard dialect == .sqlite else { return statement }
-        return statement.replacingOccurrences(of: #"/\*sqlite:\s*(.*?)\*/"#, with: "$1", options: .regularExpression)
+        let (own, other) = dialect == .sqlite ? ("sqlite", "postgres") : ("postgres", "sqlite")
+        return statement.replacingOccurrences(of: #"/\*"# + other + #":\s*(.*?)\*/"#, with: "", options: .regularExpression)
+            .replacingOccurrences(of: #"/\*"# + own + #":\s*(.*?)\*/"#, with: "$1", options: .regularExpression)
     }
 
     static func migrate(_ connection: any SQLConnection) async throws {

@@ -3,7 +3,7 @@ public import RastroModel
 extension Store {
     /// What the record tables hold now: loads are the only writers of records, so the number of
     /// loads and the newest one's finish time change whenever a record does.
-    func dataStamp() async throws -> String {
+    public func dataStamp() async throws -> String {
         let row = try await connection.query("SELECT COUNT(*) AS n, MAX(finished_at) AS last FROM loads", []).first
         return "\(row?["n"].integer ?? 0)|\(row?["last"].text ?? "")"
     }

@@ -56,14 +56,39 @@ extension Store {
     public func trackPoints(in box: MapBox, limit: Int, viewer: Viewer) async throws -> MapSample<MapPoint> {
         let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         let boxBinds: [SQLValue] = [.double(box.minLat), .double(box.maxLat), .double(box.minLon), .double(box.maxLon)]
+        // The box's one-degree cells (see 0011), so that each hash value's seek reads only them;
+        // a box of more cells than that reads the hash value's positions whole instead.
+        let inCells = Self.inMapCells(box, dialect: dialect, lat: "lat", lon: "lon")
         return try await sampled(limit: limit) { buckets, cap in
             let rows = try await connection.query("""
                 SELECT record_id, lat, lon FROM track_points
-                WHERE (content_hash % 1024) IN (\(buckets)) AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
+                WHERE (content_hash % 1024) IN (\(buckets))\(inCells) AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
                 AND is_current = 1 AND \(predicate) LIMIT \(cap)
                 """, boxBinds + binds)
             return rows.map { MapPoint(id: $0.values[0].text ?? "", lat: $0.values[1].double ?? 0, lon: $0.values[2].double ?? 0) }
         }
+    }
+
+    /// A position's one-degree cell, as the indexes of 0011 compute it in each dialect (latitude
+    /// and longitude are shifted to be positive, so SQLite's truncation is PostgreSQL's floor).
+    static func mapCellSQL(_ dialect: SQLDialect, lat: String, lon: String) -> String {
+        dialect == .sqlite ? "(CAST(\(lat) + 90 AS INTEGER) * 1000 + CAST(\(lon) + 180 AS INTEGER))"
+            : "(floor(\(lat) + 90)::integer * 1000 + floor(\(lon) + 180)::integer)"
+    }
+
+    /// ` AND <cell> IN (…)` for the box's cells, or nothing when they are too many (see `mapCells`).
+    static func inMapCells(_ box: MapBox, dialect: SQLDialect, lat: String, lon: String) -> String {
+        guard let cells = mapCells(box) else { return "" }
+        return " AND \(mapCellSQL(dialect, lat: lat, lon: lon)) IN (" + cells.map(String.init).joined(separator: ",") + ")"
+    }
+
+    /// The cells a box covers (as `mapCellSQL` numbers them), or nil when they are more than
+    /// `limit` (a view of a continent): one seek per cell would cost more than it saves.
+    @_spi(Testing) public static func mapCells(_ box: MapBox, limit: Int = 2_000) -> [Int]? {
+        let (south, north) = (Int((box.minLat + 90).rounded(.down)), Int((box.maxLat + 90).rounded(.down)))
+        let (west, east) = (Int((box.minLon + 180).rounded(.down)), Int((box.maxLon + 180).rounded(.down)))
+        guard (north - south + 1) * (east - west + 1) <= limit else { return nil }
+        return (south...north).flatMap { row in (west...east).map { row * 1000 + $0 } }
     }
 
     /// The visible current legs that start or end inside `box`, sampled like `trackPoints(in:)`.
@@ -71,14 +96,18 @@ extension Store {
         let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         let boxBinds: [SQLValue] = [.double(box.minLat), .double(box.maxLat), .double(box.minLon), .double(box.maxLon)]
         let redactor = try await redactor(for: viewer)
+        let (fromCells, toCells) = (Self.inMapCells(box, dialect: dialect, lat: "origin_lat", lon: "origin_lon"),
+                                    Self.inMapCells(box, dialect: dialect, lat: "destination_lat", lon: "destination_lon"))
         return try await sampled(limit: limit) { buckets, cap in
+            // The ids from the indexes (which carry the marking), then only those legs whole.
             let rows = try await connection.query("""
-                SELECT * FROM legs WHERE (content_hash % 1024) IN (\(buckets))
+                SELECT * FROM legs WHERE record_id IN (
+                SELECT record_id FROM legs WHERE (content_hash % 1024) IN (\(buckets))\(fromCells)
                 AND origin_lat BETWEEN ? AND ? AND origin_lon BETWEEN ? AND ? AND is_current = 1 AND \(predicate)
                 UNION
-                SELECT * FROM legs WHERE (content_hash % 1024) IN (\(buckets))
-                AND destination_lat BETWEEN ? AND ? AND destination_lon BETWEEN ? AND ? AND is_current = 1 AND \(predicate)
-                LIMIT \(cap)
+                SELECT record_id FROM legs WHERE (content_hash % 1024) IN (\(buckets))\(toCells)
+                AND destination_lat BETWEEN ? AND ? AND destination_lon BETWEEN ? AND ? AND is_current = 1 AND \(predicate))
+                AND is_current = 1 LIMIT \(cap)
                 """, boxBinds + binds + boxBinds + binds)
             return rows.map { redactor.redacted(Self.record(.legs, $0)) }
         }

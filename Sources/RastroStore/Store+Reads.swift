@@ -107,6 +107,27 @@ extension Store {
         return out.sorted { $0.id < $1.id }
     }
 
+    /// The current records the viewer may see among `ids` (record ids: for a kind with one id
+    /// field, its value; a track point's is `VEHICLE@TIME`), in id order: lookups by primary key.
+    public func currentRecords(_ kind: Kind, ids: some Collection<String>, viewer: Viewer) async throws -> [Record] {
+        guard !ids.isEmpty else { return [] }
+        let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
+        let redactor = try await redactor(for: viewer)
+        let unique = Array(Set(ids)).sorted()
+        var out: [Record] = []
+        var start = 0
+        while start < unique.count {
+            let chunk = unique[start..<min(unique.count, start + Self.batchRows)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let rows = try await connection.query(
+                "SELECT * FROM \(kind.table) WHERE is_current = 1 AND record_id IN (\(marks)) AND \(predicate) ORDER BY record_id",
+                chunk.map { SQLValue.text($0) } + binds)
+            out += rows.map { redactor.redacted(Self.record(kind, $0)) }
+            start += chunk.count
+        }
+        return out
+    }
+
     /// Like `currentRecords`, reading only `fields` (and the marking): the other fields are null and
     /// extra attributes are not read. For scans that need a few columns of many rows.
     public func currentRecords(_ kind: Kind, fields: [String], viewer: Viewer, limit: Int = 10_000, after id: String = "") async throws -> [Record] {

@@ -254,6 +254,11 @@ extension Store {
     }
 
     /// The runs, newest first.
+    /// The newest resolution run's id ("" before the first): what derived views of entities key on.
+    public func latestResolutionRunID() async throws -> String {
+        try await connection.query("SELECT run_id FROM er_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1", []).first?["run_id"].text ?? ""
+    }
+
     public func resolutionRuns(limit: Int = 20) async throws -> [ResolutionRun] {
         try await connection.query("SELECT * FROM er_runs ORDER BY finished_at DESC, run_id DESC LIMIT \(max(0, limit))", [])
             .map(Self.run)

@@ -78,6 +78,48 @@ import Testing
         #expect(Set(sample.items.map(\.id)).count == sample.items.count)
     }
 
+    /// The box reads seek the one-degree cells a box covers (0011): positions and legs on and
+    /// around cell edges, west and south of zero, are found exactly as a plain comparison finds them.
+    @Test(arguments: TestBackend.all)
+    func boxReadsFindEveryPositionAndLegOnCellEdges(_ backend: TestBackend) async throws {
+        let test = try await TestStore.make(backend, organization: "MX-TEST", country: "MX")
+        defer { Task { await test.dispose() } }
+        let coordinates: [Double] = [-1.0000001, -1, -0.9999999, -0.5, 0, 0.4999999, 0.9999999, 1, 1.0000001, 19.9999999, 20, 20.0000001]
+        var points = "vehicle_id,recorded_at,lat,lon,source,speed_kmh,originator,tlp,releasable_to\n"
+        var legs = "leg_id,vehicle_id,departed_at,arrived_at,origin_lat,origin_lon,destination_lat,destination_lon,consignment_id,originator,tlp,releasable_to\n"
+        var expected: [(id: String, lat: Double, lon: Double)] = []
+        var index = 0
+        for lat in coordinates {
+            for lon in coordinates.map({ -$0 - 100 }) + coordinates {
+                let time = String(format: "2026-03-02T%02d:%02d:%02dZ", index / 3600, index / 60 % 60, index % 60)
+                points += "V1,\(time),\(lat),\(lon),gps,60,MX-TEST,amber,MX\n"
+                expected.append((id: "V1@" + time, lat: lat, lon: lon))
+                // A leg from far away to here, and one from here to far away.
+                legs += "L-\(index)-in,V1,\(time),\(time),45,45,\(lat),\(lon),C-1,MX-TEST,amber,MX\n"
+                legs += "L-\(index)-out,V1,\(time),\(time),\(lat),\(lon),-45,-45,C-1,MX-TEST,amber,MX\n"
+                index += 1
+            }
+        }
+        let files = ["track_points.csv": points, "legs.csv": legs, "consignments.csv": Self.files["consignments.csv"]!]
+        _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions()).run([try Fixtures.folder(files)])
+        let viewer = test.settings.viewer
+        let boxes = [MapBox(minLon: -1, minLat: -1, maxLon: 1, maxLat: 1), MapBox(minLon: -0.9999999, minLat: 0, maxLon: 0.9999999, maxLat: 20),
+                     MapBox(minLon: -101, minLat: 19.9999999, maxLon: -99, maxLat: 20), MapBox(minLon: 0.5, minLat: 0.5, maxLon: 0.6, maxLat: 0.6),
+                     MapBox(minLon: -180, minLat: -90, maxLon: 180, maxLat: 90), MapBox(minLon: 1, minLat: 1, maxLon: 1, maxLat: 1)]
+        for box in boxes {
+            let inside = expected.filter { box.contains(lat: $0.lat, lon: $0.lon) }
+            let found = try await test.store.trackPoints(in: box, limit: 10_000, viewer: viewer)
+            #expect(found.complete && found.items.map(\.id).sorted() == inside.map(\.id).sorted(), "\(box)")
+            let legIDs = try await test.store.legs(in: box, limit: 10_000, viewer: viewer).items.map(\.id).sorted()
+            let expectedLegs = expected.indices.filter { box.contains(lat: expected[$0].lat, lon: expected[$0].lon) }
+                .flatMap { ["L-\($0)-in", "L-\($0)-out"] }.sorted()
+            #expect(legIDs == expectedLegs, "\(box)")
+        }
+        // A box of more cells than are worth a seek each reads without them, and finds the same.
+        #expect(Store.mapCells(MapBox(minLon: -180, minLat: -90, maxLon: 180, maxLat: 90)) == nil)
+        #expect(Store.mapCells(MapBox(minLon: -1, minLat: -1, maxLon: 1, maxLat: 1))?.count == 9)
+    }
+
     @Test(arguments: TestBackend.all)
     func theMapAndItsDataNeedASessionAndFollowTheViewer(_ backend: TestBackend) async throws {
         let test = try await Self.store(backend)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import RastroShare
 import RastroStore
+import Synchronization
 
 extension Workbench {
     /// The audit log for admins: filters, newest first, and on request the result of verifying
@@ -28,7 +29,7 @@ extension Workbench {
                  "detail": entry.event.detail, "hash": String(entry.hash.prefix(12))]
             },
             "hasEntries": !entries.isEmpty,
-            "actions": try await store.auditActions().map { ["value": $0, "selected": $0 == filter.action] },
+            "actions": try await auditActions.current(store).map { ["value": $0, "selected": $0 == filter.action] },
             "actor": filter.actor, "org": filter.organization, "object": filter.object, "from": filter.from, "until": filter.until,
         ]
         var query = call.query
@@ -58,5 +59,22 @@ extension Workbench {
     func signingKey() -> AuditSigningKey? {
         let path = ProcessInfo.processInfo.environment["RASTRO_SIGNING_KEY"] ?? AuditSigningKey.defaultPath(for: writes.url)
         return path.flatMap { try? AuditSigningKey.load(path: $0) }
+    }
+}
+
+/// The audit log's actions for the filter's choices, kept up to date by reading only the entries
+/// appended since the last look (a scan of the whole log on every page would grow with the log).
+final class AuditActions: Sendable {
+    private let known = Mutex<(seq: Int64, actions: Set<String>)>((0, []))
+
+    func current(_ store: Store) async throws -> [String] {
+        let (seq, actions) = known.withLock { ($0.seq, $0.actions) }
+        let new = try await store.auditActions(after: seq)
+        return known.withLock { state in
+            // Another request may have read further meanwhile: keep the union, the furthest point.
+            state.actions.formUnion(new.actions)
+            if new.lastSeq > state.seq { state.seq = new.lastSeq }
+            return (state.actions.union(actions)).sorted()
+        }
     }
 }

@@ -18,7 +18,10 @@ extension Workbench {
         guard let view = try await EntityView.load(store, entityID: entityID, viewer: call.viewer, explain: true) else { throw WebError.notFound() }
         let formats = Formats(call.language)
         let t = catalog.messages[call.language] ?? [:]
-        let members = view.members.map { member -> [String: Any] in
+        // The largest parties have hundreds of members: a page of them at a time.
+        let page = max(1, Int(call.query.first("page") ?? "") ?? 1)
+        let shownMembers = Array(view.members.dropFirst((page - 1) * Self.partyMemberPageSize).prefix(Self.partyMemberPageSize))
+        let members = shownMembers.map { member -> [String: Any] in
             let redacted = Set(member.redactedFields)
             func value(_ field: String, _ text: String?) -> [String: Any] {
                 redacted.contains(field) ? ["redacted": true] : ["value": text ?? "", "has": text != nil]
@@ -54,7 +57,10 @@ extension Workbench {
         let shared = try await runs.shared(store, viewer: call.viewer, settings: settings)
         let assessment = shared?.detail?.entities.first { $0.id == entityID }
         let canDecide = canDecide(call.viewer)
-        try await audited(call, ["entities/" + entityID] + view.members.map { $0.mention.kind + "/" + Store.recordID(of: $0.mention) }, "party")
+        // What the page shows: the members listed, and the members whose attributes the pairs show.
+        let pairMentions = view.links.flatMap { [$0.explanation.left, $0.explanation.right] }
+        let shownRecords = (shownMembers.map(\.mention) + pairMentions).map { $0.kind + "/" + Store.recordID(of: $0) }
+        try await audited(call, ["entities/" + entityID] + Array(Set(shownRecords)).sorted(), "party")
         var values: [String: Any] = [
             "id": entityID, "name": view.name, "marking": marking(view.marking), "members": members,
             "memberCount": formats.count(view.members.count), "partial": view.members.count < view.storedMembers,
@@ -62,7 +68,7 @@ extension Workbench {
             "graph": "/entities/" + Self.percentEncoded(entityID) + "/graph.json",
             "balance": balance, "hasBalance": !balance.isEmpty,
             "canDecide": canDecide, "decide": "/entities/" + Self.percentEncoded(entityID) + "/decision",
-            "choices": view.members.map { ["value": DecisionDesk.text($0.mention), "label": DecisionDesk.text($0.mention)] },
+            "choices": shownMembers.map { ["value": DecisionDesk.text($0.mention), "label": DecisionDesk.text($0.mention)] },
             "noAnalysis": shared == nil,
         ]
         if let assessment {
@@ -79,8 +85,15 @@ extension Workbench {
                                   "ok": outcome == "recorded" || outcome == "already"]
         }
         if assessment != nil { values["leadForm"] = leadForm(call, kind: "entities", id: entityID) }
+        if view.members.count > Self.partyMemberPageSize {
+            values["pagination"] = Self.pagination(total: view.members.count, page: page, size: Self.partyMemberPageSize) {
+                "/entities/" + Self.percentEncoded(entityID) + "?page=\($0)#members-h"
+            }
+        }
         return try render(call, "party", title: "party.title", values)
     }
+
+    static let partyMemberPageSize = 100
 
     /// Analysts and admins of the node record decisions on its resolution.
     func canDecide(_ viewer: Viewer) -> Bool {
@@ -101,7 +114,7 @@ extension Workbench {
     func associatedNames(_ view: EntityView, viewer: Viewer) async throws -> [String: String] {
         var names: [String: String] = [:]
         for entity in Set(view.associations.flatMap(\.entities)) {
-            if let seen = try await EntityView.visibleName(read, entityID: entity, viewer: viewer) { names[entity] = seen.name }
+            if let seen = try await entities.summary(read, entityID: entity, viewer: viewer) { names[entity] = seen.name }
         }
         return names
     }
@@ -111,9 +124,8 @@ extension Workbench {
     func balanceRows(_ view: EntityView, viewer: Viewer, _ formats: Formats) async throws -> [[String: Any]] {
         let mentions = Set(view.members.map(\.mention))
         func records(_ kind: Kind) async throws -> [Record] {
-            let ids = view.members.filter { $0.mention.kind == kind.rawValue }.map(\.mention.id)
-            guard let field = kind.schema.idFields.first, !ids.isEmpty else { return [] }
-            return try await read.currentRecords(kind, where: field, in: ids, viewer: viewer)
+            let ids = view.members.filter { $0.mention.kind == kind.rawValue }.map { Store.recordID(of: $0.mention) }
+            return try await read.currentRecords(kind, ids: ids, viewer: viewer)
         }
         let reports = try await records(.usageReports).compactMap { try? UsageReport($0) }
         guard !reports.isEmpty else { return [] }

@@ -19,7 +19,7 @@ extension Workbench {
         let id = call.parameter("id")
         let store = read
         let viewer = call.viewer
-        guard try await !store.currentRecords(.consignments, where: "consignment_id", in: [id], viewer: viewer).isEmpty else {
+        guard try await !store.currentRecords(.consignments, ids: [id], viewer: viewer).isEmpty else {
             throw WebError.notFound()
         }
         var transferIDs = try await store.currentRecords(.transfers, where: "consignment_id", in: [id], viewer: viewer).compactMap { $0["transfer_id"].text }

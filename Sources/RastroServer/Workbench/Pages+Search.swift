@@ -22,10 +22,15 @@ extension Workbench {
         var kind: String
         var hits: [Hit]
         var total: Int
+        /// `total` is where counting stopped: there are at least that many.
+        var capped = false
     }
 
     static let searchPageSize = 50
     static let searchGroupSize = 10
+    /// How far matches are counted (and a kind's list pages): counting each match the viewer may
+    /// see costs a row read, and past a thousand a narrower search serves better than more pages.
+    static let searchCountLimit = 1_000
 
     /// Runs the search of the request (`q`, `kind`, `sort`, `page`) through the viewer.
     func searchGroups(_ call: Call) async throws -> [HitGroup] {
@@ -42,11 +47,15 @@ extension Workbench {
         }
         let size = only.isEmpty ? Self.searchGroupSize : Self.searchPageSize
         let offset = only.isEmpty ? 0 : (page - 1) * size
+        let countLimit = Self.searchCountLimit
         var groups: [HitGroup] = []
         for kind in Kind.allCases where only.isEmpty || only == kind.rawValue {
-            let found = try await read.search(kind, query, viewer: call.viewer, sort: sort, limit: size, offset: offset)
+            // One past the limit, to tell "exactly the limit" from "more".
+            let found = try await read.search(kind, query, viewer: call.viewer, sort: sort, limit: size, offset: offset,
+                                              countLimit: countLimit + 1)
             if found.total > 0 || !only.isEmpty {
-                groups.append(HitGroup(kind: kind.rawValue, hits: found.records.map { hit($0, formats) }, total: found.total))
+                groups.append(HitGroup(kind: kind.rawValue, hits: found.records.map { hit($0, formats) }, total: min(found.total, countLimit),
+                                       capped: found.total > countLimit))
             }
         }
         guard !text.isEmpty else { return groups }
@@ -56,7 +65,7 @@ extension Workbench {
             // In the view of every kind only the first few are shown: stop there (each candidate is
             // checked against what the viewer may see of its members, a few queries each).
             for entity in try await read.searchEntityIDs(id: text, allOf: query.allOf, limit: 50) where only == "entities" || hits.count < size {
-                guard let seen = try await EntityView.visibleName(read, entityID: entity, viewer: call.viewer),
+                guard let seen = try await entities.summary(read, entityID: entity, viewer: call.viewer),
                       entity == text || SearchIndex.matches(text, name: seen.name) else { continue }
                 hits.append(Hit(kind: "entities", id: entity, name: seen.name, date: "", detail: formats.count(seen.mentions),
                                 href: "/entities/" + Self.percentEncoded(entity), marking: seen.marking))
@@ -118,7 +127,7 @@ extension Workbench {
         }
         let shown = groups.map { group -> [String: Any] in
             ["kind": kindLabel(group.kind, call.language), "kindID": group.kind, "total": formats.count(group.total),
-             "capped": group.total >= 10_000, "more": only.isEmpty && group.total > group.hits.count, "moreHref": link(kind: group.kind),
+             "capped": group.capped, "cappedHere": group.capped && !only.isEmpty, "more": only.isEmpty && group.total > group.hits.count, "moreHref": link(kind: group.kind),
              "rows": group.hits.map { hit -> [String: Any] in
                  ["id": hit.id, "name": hit.name, "date": hit.date, "detail": hit.detail, "href": hit.href,
                   "marking": hit.marking.map { marking($0) } as Any, "hasMarking": hit.marking != nil]

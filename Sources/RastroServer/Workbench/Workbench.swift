@@ -32,9 +32,12 @@ public final class Workbench: Sendable {
     private let warmed = Atomic<Bool>(false)
     var isWarm: Bool { warmed.load(ordering: .relaxed) }
     let runs = RunCache()
+    let entities = EntitySummaries()
     let logger = Logger(label: "rastro.workbench")
     /// The search index's vocabulary and refresh (issue 8: the search page).
     let searchIndex = SearchIndex()
+    /// The audit log's actions, for the audit page's filter.
+    let auditActions = AuditActions()
 
     init(reads: [Store], writes: Store, gate: WriteGate, settings: NodeSettings, audit: AuditBatcher, secureCookies: Bool,
          sessions: Sessions = Sessions(idleTimeout: Workbench.idleTimeout()), vendorRoot: URL = URL(fileURLWithPath: "/usr/share/javascript")) async throws {
@@ -76,6 +79,7 @@ public final class Workbench: Sendable {
     func warm() async {
         _ = try? await write { try await $0.refreshMarkingCensus() }
         try? await refreshSearchIndex()
+        _ = try? await auditActions.current(read)
         // The node's view of the last analysis, then each member organization's (an organization
         // outside the node sees only results whose every input it may see: minutes on a large run).
         var viewers = [Viewer(organization: settings.organization, country: settings.country, roles: [.analyst])]
@@ -296,18 +300,41 @@ struct WebError: Error {
 
 /// The last analysis as each organization may see it, decoded once per run (a run's JSON is
 /// large: decoding it on every page would cost more than the page).
-final class RunCache: Sendable {
-    private let entries = Mutex([String: (runID: String, run: SharedRun)]())
+/// What each viewer may see of resolved entities (`EntityView.visibleName`: the name, how many
+/// members, the marking), kept until the next load or resolution run: the search page checks every
+/// entity it lists this way, and the largest have hundreds of members to check one by one.
+final class EntitySummaries: Sendable {
+    typealias Summary = (name: String, mentions: Int, marking: Marking)
+    private let entries = Mutex((stamp: "", table: [String: Summary?]()))
 
+    func summary(_ store: Store, entityID: String, viewer: Viewer) async throws -> Summary? {
+        let stamp = try await store.dataStamp() + "|" + store.latestResolutionRunID()
+        let key = entityID + "|" + viewer.organization + "|" + viewer.country
+        if let found = entries.withLock({ $0.stamp == stamp ? $0.table[key] : nil }) { return found }
+        let summary = try await EntityView.visibleName(store, entityID: entityID, viewer: viewer)
+        entries.withLock { state in
+            if state.stamp != stamp || state.table.count >= 50_000 { state = (stamp, [:]) }
+            state.table[key] = .some(summary)
+        }
+        return summary
+    }
+}
+
+final class RunCache: Sendable {
+    private let entries = Mutex([String: (runID: String, data: String, run: SharedRun)]())
+
+    /// The viewer's view of the last analysis, kept until another analysis or another load: a load
+    /// may change a record's marking, and with it which derived results the viewer may see.
     func shared(_ store: Store, viewer: Viewer, settings: NodeSettings) async throws -> SharedRun? {
         guard let stamp = try await store.latestAnalysisStamp() else { return nil }
+        let data = try await store.dataStamp()
         let key = viewer.organization + "|" + viewer.country
-        if let entry = entries.withLock({ $0[key] }), entry.runID == stamp.runID { return entry.run }
+        if let entry = entries.withLock({ $0[key] }), entry.runID == stamp.runID, entry.data == data { return entry.run }
         guard let run = try await SharedRun.latest(store, viewer: viewer, settings: settings, action: "workbench", withDetail: true,
                                                    audit: false) else { return nil }
         entries.withLock { table in
             if table.count > 64 { table.removeAll() }
-            table[key] = (run.run.runID, run)
+            table[key] = (run.run.runID, data, run)
         }
         return run
     }

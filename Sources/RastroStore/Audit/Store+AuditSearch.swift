@@ -37,8 +37,14 @@ extension Store {
             """, binds).map(Self.auditEntry)
     }
 
-    /// The actions the audit log holds, for a filter's choices.
-    public func auditActions() async throws -> [String] {
-        try await connection.query("SELECT DISTINCT action FROM audit_log ORDER BY action", []).compactMap { $0["action"].text }
+    /// The actions of the entries after `seq`, and the newest entry's sequence number: what a
+    /// caller that already knows the actions up to `seq` reads to bring its list up to date (the
+    /// log is append-only, so this is a range of its primary key, however long the log is).
+    public func auditActions(after seq: Int64) async throws -> (actions: Set<String>, lastSeq: Int64) {
+        let last = try await connection.query("SELECT MAX(seq) AS n FROM audit_log", []).first?["n"].integer ?? 0
+        guard last > seq else { return ([], max(seq, last)) }
+        let rows = try await connection.query("SELECT DISTINCT action FROM audit_log WHERE seq > ? AND seq <= ?",
+                                              [.integer(seq), .integer(last)])
+        return (Set(rows.compactMap { $0["action"].text }), last)
     }
 }
