@@ -15,9 +15,11 @@
     var link = svg.selectAll(".edge").data(graph.links).enter().append("g").attr("class", function (d) { return "edge edge-" + d.kind; });
     link.append("line");
     link.append("title").text(function (d) { return d.label + ": " + d.value; });
-    var node = svg.selectAll(".node").data(graph.nodes).enter().append("a")
+    // Nodes open their party on a click; they are not links (nor focusable): the picture is
+    // hidden from assistive technology, and the table under it holds the same links.
+    var node = svg.selectAll(".node").data(graph.nodes).enter().append("g")
       .attr("class", function (d) { return d.self ? "node self" : "node"; })
-      .attr("href", function (d) { return d.href; }).call(force.drag);
+      .on("click", function (d) { if (!d3.event.defaultPrevented) { window.location.assign(d.href); } }).call(force.drag);
     node.append("circle").attr("r", function (d) { return d.self ? 12 : 8; });
     node.append("text").attr("dx", 14).attr("dy", 4).attr("translate", "no").text(function (d) { return d.id + " " + d.name; });
     force.on("tick", function () {
