@@ -47,6 +47,12 @@ public actor SearchIndex {
         }
     }
 
+    /// Whether the index and its vocabulary are as `state` (read on any connection) says the store
+    /// is: then `refresh` has nothing to do, and a search need not wait for the write connection.
+    public func isCurrent(with state: SearchIndexState) -> Bool {
+        state.isCurrent && vocabularyState == state
+    }
+
     /// The store query for `text`: its id, its whole-token forms (tax id, CAS, linked id), the CAS
     /// numbers of catalog chemicals it names, and each of its words widened by spelling.
     public func query(_ text: String) -> SearchQuery {

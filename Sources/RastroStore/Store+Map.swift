@@ -83,8 +83,9 @@ extension Store {
     }
 
     /// The cells a box covers (as `mapCellSQL` numbers them), or nil when they are more than
-    /// `limit` (a view of a continent): one seek per cell would cost more than it saves.
-    @_spi(Testing) public static func mapCells(_ box: MapBox, limit: Int = 2_000) -> [Int]? {
+    /// `limit`: a view of a country needs only a few hash values, and reading each whole costs
+    /// less than a seek per cell and value (measured: scripts/bench/map_sql_ab.py).
+    @_spi(Testing) public static func mapCells(_ box: MapBox, limit: Int = 200) -> [Int]? {
         let (south, north) = (Int((box.minLat + 90).rounded(.down)), Int((box.maxLat + 90).rounded(.down)))
         let (west, east) = (Int((box.minLon + 180).rounded(.down)), Int((box.maxLon + 180).rounded(.down)))
         guard (north - south + 1) * (east - west + 1) <= limit else { return nil }

@@ -67,7 +67,10 @@ public final class Workbench: Sendable {
         try await gate.run { [writes] in try await body(writes) }
     }
 
+    /// Brings the search index up to date; only when a load or a resolution run is newer than it
+    /// does this wait for the write connection.
     func refreshSearchIndex() async throws {
+        if try await searchIndex.isCurrent(with: read.searchIndexState()) { return }
         try await write { [searchIndex, settings] writes in try await searchIndex.refresh(writes, viewer: settings.processingViewer) }
     }
 
