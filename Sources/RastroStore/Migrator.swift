@@ -6,6 +6,9 @@ struct Migrator {
         var version: Int
         var name: String
         var sql: String
+        /// The only backend the migration's SQL runs on (a file named `NNNN_name.sqlite.sql`); the
+        /// others record it as applied without running anything, so that versions stay aligned.
+        var dialect: SQLDialect?
     }
 
     static func migrations() throws -> [Migration] {
@@ -18,7 +21,8 @@ struct Migrator {
                 throw StoreError(.migration, "migration file \(name) does not start with its number")
             }
             return Migration(version: version, name: name,
-                             sql: try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
+                             sql: try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8),
+                             dialect: name.hasSuffix(".sqlite.sql") ? .sqlite : name.hasSuffix(".postgres.sql") ? .postgres : nil)
         }
     }
 
@@ -48,7 +52,9 @@ struct Migrator {
         for migration in known where !applied.contains(Int64(migration.version)) {
             try await connection.execute("BEGIN")
             do {
-                for statement in statements(migration.sql) { try await connection.execute(adapt(statement, to: connection.dialect)) }
+                for statement in statements(migration.sql) where migration.dialect.map({ $0 == connection.dialect }) ?? true {
+                    try await connection.execute(adapt(statement, to: connection.dialect))
+                }
                 try await connection.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                                              [.integer(Int64(migration.version)), .text(migration.name)])
                 try await connection.execute("COMMIT")

@@ -114,4 +114,30 @@ import Testing
         let verify = try rastro(["audit", "verify"] + keyOption, url)
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
     }
+
+    /// `rastro stats` counts from the marking census once it has built it, rebuilds it after a
+    /// load, and answers each viewer as the scan would (the RED report is the node's alone).
+    @Test(arguments: TestBackend.all)
+    func statsFollowLoadsThroughTheCensus(_ backend: TestBackend) throws {
+        let url = backend.freshURL()
+        #expect(try rastro(["init", "--organization", "MX-SAT", "--country", "MX"], url).status == 0)
+        #expect(try rastro(["ingest", Fixtures.packageRoot + "/Examples/small"], url).status == 0)
+        #expect(try rastro(["org", "add", "US-DEA", "--country", "US", "--name", "DEA liaison office"], url).status == 0)
+        let incidents: (String?) throws -> [Int] = { who in
+            let stats = try #require(try json(try rastro(["stats", "--json"], url, as: who)) as? [[String: Any]])
+            let rows = stats.filter { $0["kind"] as? String == "incidents" }
+            let records = { (rows: [[String: Any]]) in rows.reduce(0) { $0 + ($1["records"] as? Int ?? 0) } }
+            return [records(rows), records(rows.filter { $0["tlp"] as? String == "red" })]
+        }
+        let before = try incidents(nil), liaisonBefore = try incidents("US-DEA")
+        #expect(try incidents(nil) == before, "the census's answer is the scan's")
+        let red = try Fixtures.file("incidents.csv", """
+            incident_id,date,kind,entity_names,description,tlp,releasable_to,originator
+            INC-RED-1,2026-08-01,suspicious_order,Quim. del Pacifico,informant: orders for a third party,red,US-DEA,MX-SAT
+            """)
+        #expect(try rastro(["ingest", red], url).status == 0)
+        #expect(try incidents(nil) == [before[0] + 1, before[1] + 1])
+        #expect(try incidents("US-DEA") == liaisonBefore)
+        #expect(try incidents(nil) == [before[0] + 1, before[1] + 1])
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import RastroIngest
 import RastroModel
+import RastroShare
 @_spi(Testing) import RastroStore
 import RastroTesting
 import Testing
@@ -45,5 +46,57 @@ import Testing
         let entries = try await test.store.auditEntries()
         await test.dispose()
         #expect(entries.isEmpty)
+    }
+
+    @Test(arguments: TestBackend.all)
+    func anAuditedReadCommitsItsEntryWithTheRead(_ backend: TestBackend) async throws {
+        let test = try await TestStore.make(backend)
+        _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions()).run([Fixtures.packageRoot + "/Examples/small"])
+        let viewer = test.settings.viewer
+        let before = try #require(try await test.store.latestAuditEntry()).seq
+        let read = { (id: String) in
+            try await test.store.withAuditedRead({ try await test.store.versions(of: .organizations, id: id, viewer: viewer) }, audit: { found in
+                found.isEmpty ? [] : [AuditEvent(viewer, "read", objects: ["organizations/" + id], detail: "show")]
+            })
+        }
+        #expect(try await !read("MX-SEMAR").isEmpty)
+        #expect(try await read("ORG-NONE").isEmpty)
+        struct Stop: Error {}
+        await #expect(throws: Stop.self) {
+            _ = try await test.store.withAuditedRead({ () async throws -> Int in throw Stop() }, audit: { _ in [AuditEvent(viewer, "read")] })
+        }
+        let entries = try await test.store.auditEntries(from: before + 1)
+        #expect(entries.map(\.event.objects) == [["organizations/MX-SEMAR"]], "one entry: the found record's")
+        #expect(try await test.store.verifyAudit().isIntact)
+        await test.dispose()
+    }
+
+    /// Migration 0012 re-keys SQLite's audit log by rowid: an older store's entries come through
+    /// unchanged and the chain still verifies.
+    @Test func theRowidMigrationKeepsTheChain() async throws {
+        let test = try await TestStore.make(.sqlite)
+        let store = test.store
+        for number in 1...5 { try await store.audit([AuditEvent(actor: "ana", organization: "MX-TEST", action: "read", objects: ["x/\(number)"])]) }
+        let entries = try await store.auditEntries()
+        // The table as migration 0005 made it, with the same rows, and 0012 not yet applied.
+        try await store.executeForTests("""
+            CREATE TABLE audit_log_0005 (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, org_id TEXT NOT NULL,
+                action TEXT NOT NULL, objects TEXT NOT NULL, detail TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL);
+            INSERT INTO audit_log_0005 SELECT * FROM audit_log;
+            DROP TABLE audit_log;
+            ALTER TABLE audit_log_0005 RENAME TO audit_log;
+            DELETE FROM schema_migrations WHERE version = 12;
+            """)
+        #expect(try await store.queryForTests("SELECT sql FROM sqlite_master WHERE name = 'audit_log'")[0].values[0].text?.contains("BIGINT") == true)
+        try await store.migrate()
+        let schema = try await store.queryForTests("SELECT sql FROM sqlite_master WHERE name = 'audit_log'")[0].values[0].text ?? ""
+        #expect(schema.contains("seq INTEGER PRIMARY KEY"))
+        #expect(try await store.queryForTests("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'audit_log' AND type = 'index'")[0]
+            .values[0].integer == 0, "no second b-tree")
+        #expect(try await store.auditEntries() == entries)
+        try await store.audit([AuditEvent(actor: "ana", organization: "MX-TEST", action: "read", objects: ["x/6"])])
+        #expect(try await store.verifyAudit().isIntact)
+        #expect(try await store.latestAuditEntry()?.seq == entries.last.map { $0.seq + 1 })
+        await test.dispose()
     }
 }

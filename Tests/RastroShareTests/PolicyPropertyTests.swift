@@ -2,7 +2,7 @@ import Foundation
 import RastroIngest
 import RastroModel
 import RastroShare
-import RastroStore
+@_spi(Testing) import RastroStore
 import RastroTesting
 import Testing
 
@@ -118,6 +118,8 @@ import Testing
         // Two loads: the second re-marks some records, making new versions.
         let (first, firstRows) = try Self.write(&random, organizations: 30, consignments: 30, incidents: 12)
         _ = try await Ingestor(store: store, settings: test.settings, options: IngestOptions()).run([first])
+        // A census of the first load only: stale after the second, so the counts below come from a scan.
+        #expect(try await store.refreshMarkingCensus())
         let (second, secondRows) = try Self.write(&random, organizations: 30, consignments: 30, incidents: 12)
         _ = try await Ingestor(store: store, settings: test.settings, options: IngestOptions()).run([second])
         var versionsOf: [String: [Row]] = [:]
@@ -163,8 +165,11 @@ import Testing
                     #expect(stored.count == expectedCount, "\(viewer) versions of \(id)")
                 }
             }
-            // Statistics: counts per originator and TLP.
+            // Statistics: counts per originator and TLP, by scan (the census is stale) and from the
+            // census once rebuilt: the same rows, in the same order.
+            #expect(try await store.freshCensusStats(viewer: viewer) == nil, "a stale census answered")
             let stats = try await store.stats(viewer: viewer)
+            #expect(stats == (try await store.scanStats(viewer: viewer)))
             for kind in [Kind.organizations, .consignments, .incidents] {
                 var expected: [String: Int] = [:]
                 for row in current where row.kind == kind && Reference.visible(row.marking, to: viewer) {
@@ -178,6 +183,15 @@ import Testing
             let mentions = current.map { Mention(kind: $0.kind.rawValue, id: $0.id, role: .self) }
             let visible = try await store.visible(mentions, viewer: viewer)
             #expect(visible == Set(current.filter { Reference.visible($0.marking, to: viewer) }.map { Mention(kind: $0.kind.rawValue, id: $0.id, role: .self) }))
+        }
+
+        #expect(try await store.refreshMarkingCensus())
+        #expect(try await !store.markingCensusIsStale())
+        for viewer in viewers {
+            let counted = try await store.freshCensusStats(viewer: viewer)
+            #expect(counted != nil)
+            #expect(counted == (try await store.scanStats(viewer: viewer)), "\(viewer) census")
+            #expect(try await store.stats(viewer: viewer) == counted)
         }
 
         // Derived results: random findings over the records.

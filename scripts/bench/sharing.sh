@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Issue 6's figure: the read-path cost of the sharing policy (viewer predicate in the SQL,
 # personal-field redaction) and of auditing each read, against the same reads written as plain
-# SQL without any policy, on the simulator's large world. Prints medians and ratios.
+# SQL without any policy, on the simulator's large world. Prints medians and ratios, of wall time
+# and of the process's CPU time (steadier on a machine shared with other work). The statistics are
+# timed twice: from the marking census (what `rastro stats` does once the census is fresh; the
+# benchmark builds it first, as the first count after a load does) and by scan (a stale census).
 #
 #   scripts/bench/sharing.sh   # SEED=7 LOOKUPS=2000 ROUNDS=5 BENCH_DIR=/tmp/rastro-bench-analysis SCRATCH=<repo>/.build-bench
 #

@@ -64,11 +64,13 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         try run(sql, binds)
     }
 
-    /// Runs statements synchronously (several, separated by `;`, when there are no binds).
+    /// Runs statements synchronously (several, separated by `;`, when there are no binds). One
+    /// statement goes through the statement cache even without binds: `BEGIN IMMEDIATE` and
+    /// `COMMIT` around every audit entry would otherwise be parsed again each time.
     func run(_ sql: String, _ binds: [SQLValue] = []) throws {
         lock.lock(); defer { lock.unlock() }
         trace?(sql)
-        if binds.isEmpty {
+        if binds.isEmpty, sql.utf8.contains(UInt8(ascii: ";")) {
             var message: UnsafeMutablePointer<CChar>?
             let status = sqlite3_exec(try db, sql, nil, nil, &message)
             if status != SQLITE_OK {
@@ -80,7 +82,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         }
         try withCachedStatement(sql) { statement in
             try statement.bind(binds)
-            _ = try statement.step()
+            while try statement.step() {}
         }
     }
 

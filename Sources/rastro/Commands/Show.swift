@@ -38,8 +38,9 @@ struct Show: AsyncParsableCommand {
         let store = try await store.open()
         let settings = try await store.settings()
         let viewer = try await viewer.viewer(store, settings)
-        let versions = try await store.versions(of: kind, id: id, viewer: viewer)
-        if !versions.isEmpty { try await store.audit([AuditEvent(viewer, "read", objects: [kind.rawValue + "/" + id], detail: "show")]) }
+        let versions = try await store.withAuditedRead({ try await store.versions(of: kind, id: id, viewer: viewer) }, audit: { found in
+            found.isEmpty ? [] : [AuditEvent(viewer, "read", objects: [kind.rawValue + "/" + id], detail: "show")]
+        })
         await store.close()
         guard !versions.isEmpty else {
             throw Failure(code: Failure.rejectedInput, message: "no \(kind.rawValue) record \(id) that you may see")

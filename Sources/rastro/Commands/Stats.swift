@@ -24,8 +24,10 @@ struct Stats: AsyncParsableCommand {
         let store = try await store.open()
         let settings = try await store.settings()
         let viewer = try await viewer.viewer(store, settings)
-        let stats = try await store.stats(viewer: viewer)
-        try await store.audit([AuditEvent(viewer, "read", detail: "stats")])
+        // The first count after a load rebuilds the marking census (the node's own derived data;
+        // if that fails, the counts come from a scan); later ones sum it.
+        if try await store.markingCensusIsStale() { _ = try? await store.refreshMarkingCensus() }
+        let stats = try await store.stats(viewer: viewer, audit: AuditEvent(viewer, "read", detail: "stats"))
         await store.close()
         if json {
             try Terminal.json(stats)
