@@ -16,51 +16,74 @@ let febrl: [TableSpec.Field] = [
 ]
 // Blocking: names, place, birth date, id — each alone, as the peers' documentation does it, on
 // files of FEBRL's size; on large files single name keys make blocks of hundreds squared, so names
-// block only in pairs (given + surname, surname + postcode, given + birth date).
-let small = TableSpec(fields: febrl, blocking: [[0], [1], [6], [8], [9], [5, 0], [1, 6]])
-let large = TableSpec(fields: febrl, blocking: [[0, 1], [1, 6], [0, 8], [8], [9], [5, 0], [3, 6]])
+// block only in pairs (given + surname, surname + postcode, given + birth date). Data entry swaps
+// given name and surname, and the two address lines: those pairs are interchangeable (compared
+// crosswise too, and the given + surname key does not depend on their order).
+let swaps = [[0, 1], [3, 4]]
+let small = TableSpec(fields: febrl, blocking: [[0], [1], [6], [8], [9], [5, 0], [1, 6], [0, 1]], interchangeable: swaps)
+let large = TableSpec(fields: febrl, blocking: [[0, 1], [1, 6], [0, 8], [8], [9], [5, 0], [3, 6]], interchangeable: swaps)
 func spec(rows: Int) -> TableSpec { rows > 50_000 ? large : small }
 
 func read(_ path: String) throws -> (ids: [String], rows: [[String?]]) {
-    let text = try String(contentsOfFile: path, encoding: .utf8)
-    var lines = text.split(whereSeparator: \.isNewline).map(String.init)
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    var lines = split(bytes)
     guard !lines.isEmpty else { throw NSError(domain: "er", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(path): empty"]) }
-    let header = split(lines.removeFirst())
+    let header = lines.removeFirst().map { $0 ?? "" }
     let columns = febrl.map { field in header.firstIndex(of: field.name) }
     var ids: [String] = []
     var rows: [[String?]] = []
-    for line in lines {
-        let cells = split(line)
-        ids.append(cells.first ?? "")
+    ids.reserveCapacity(lines.count)
+    rows.reserveCapacity(lines.count)
+    for cells in lines {
+        ids.append(cells.first.flatMap { $0 } ?? "")
         rows.append(columns.map { index in
-            guard let index, index < cells.count else { return nil }
-            let value = cells[index].trimmingCharacters(in: .whitespaces)
-            return value.isEmpty || value == "nan" ? nil : value
+            guard let index, index < cells.count, let value = cells[index], value != "nan" else { return nil }
+            return value
         })
     }
     return (ids, rows)
 }
 
-/// RFC 4180 fields of one line (FEBRL values hold no line breaks).
-func split(_ line: String) -> [String] {
-    var cells: [String] = []
-    var cell = ""
+/// The RFC 4180 records of a file (FEBRL values hold no line breaks; blank lines are skipped),
+/// each field trimmed of spaces and tabs, nil when empty.
+func split(_ bytes: [UInt8]) -> [[String?]] {
+    var records: [[String?]] = []
+    var cells: [String?] = []
+    var cell: [UInt8] = []
     var quoted = false
     var previousQuote = false
-    for character in line {
+    func endCell() {
+        var slice = cell[...]
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        cells.append(slice.isEmpty ? nil : String(decoding: slice, as: UTF8.self))
+        cell.removeAll(keepingCapacity: true)
+        previousQuote = false
+    }
+    for byte in bytes {
         if quoted {
-            if character == "\"" { quoted = false; previousQuote = true } else { cell.append(character) }
-        } else if character == "\"" {
-            if previousQuote { cell.append("\"") }
+            if byte == 0x22 { quoted = false; previousQuote = true } else { cell.append(byte) }
+        } else if byte == 0x22 {
+            if previousQuote { cell.append(byte) }
             quoted = true
-        } else if character == "," {
-            cells.append(cell); cell = ""; previousQuote = false
+        } else if byte == 0x2C {
+            endCell()
+        } else if byte == 0x0A || byte == 0x0D {
+            if !cells.isEmpty || !cell.isEmpty {
+                endCell()
+                records.append(cells)
+                cells = []
+            }
         } else {
-            cell.append(character); previousQuote = false
+            cell.append(byte)
+            previousQuote = false
         }
     }
-    cells.append(cell)
-    return cells
+    if !cells.isEmpty || !cell.isEmpty {
+        endCell()
+        records.append(cells)
+    }
+    return records
 }
 
 let arguments = CommandLine.arguments

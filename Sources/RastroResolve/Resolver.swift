@@ -229,6 +229,17 @@ enum Parallel {
         }
     }
 
+    /// `body(n)` for every n in 0..<count, spread over the cores; the results in order of n, so
+    /// they do not depend on which thread ran what.
+    static func each<U>(_ count: Int, _ body: @Sendable (Int) -> U) -> [U] {
+        guard count > 0 else { return [] }
+        return [U](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let slots = Slots(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: count) { n in (slots.base + n).initialize(to: body(n)) }
+            initialized = count
+        }
+    }
+
     /// Each chunk writes its own slots: no two threads touch one element.
     private struct Slots<U>: @unchecked Sendable {
         let base: UnsafeMutablePointer<U>

