@@ -62,7 +62,11 @@ public final class TAXIIServer: Sendable {
     /// Opens the server's connections; `importer` takes the objects partners add (nil: add-objects is refused).
     public static func open(_ url: DatabaseURL, configuration: ServerConfiguration,
                             importer: (@Sendable (Store, NodeSettings) -> any TAXIIObjectImporting)? = nil) async throws -> TAXIIServer {
-        let writes = try await Store.open(url)
+        // Requests wait for the write connection's commits (the audit's group commit): its WAL
+        // checkpoints run on a thread of their own, not inside one of those commits.
+        var writeConfiguration = StoreConfiguration()
+        writeConfiguration.backgroundCheckpoints = true
+        let writes = try await Store.open(url, configuration: writeConfiguration)
         let settings = try await writes.settings()
         var reads: [Store] = []
         for _ in 0..<max(1, configuration.readConnections) { reads.append(try await Store.open(url)) }

@@ -24,6 +24,7 @@ public final class Store: Sendable {
         case .sqlite(let path):
             let database = try SQLiteDatabase(path: path, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds,
                                               trace: configuration.trace)
+            if configuration.backgroundCheckpoints { try database.checkpointInBackground() }
             return Store(connection: database, url: url, configuration: configuration)
         case .postgres(let postgres):
             let database = try await PostgresDatabase.connect(postgres, trace: configuration.trace)

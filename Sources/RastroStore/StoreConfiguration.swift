@@ -2,6 +2,9 @@
 public struct StoreConfiguration: Sendable {
     /// How long an SQLite connection waits for another writer before failing: 30 s.
     public var busyTimeoutMilliseconds: Int32 = 30_000
+    /// SQLite: checkpoint the WAL from a thread of its own instead of in the COMMIT that fills it
+    /// (for the server's write connection, whose commits requests wait for). Default: off.
+    public var backgroundCheckpoints = false
     /// Called with the text of every SQL statement the store runs (tests assert the viewer predicate
     /// with it). Default: none.
     public var trace: (@Sendable (String) -> Void)?

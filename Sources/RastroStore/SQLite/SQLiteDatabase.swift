@@ -10,6 +10,8 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     private var handle: OpaquePointer?
     private let lock = NSRecursiveLock()
     private let trace: (@Sendable (String) -> Void)?
+    /// Set by `checkpointInBackground`: runs the WAL's checkpoints instead of this connection's commits.
+    private var checkpointer: SQLiteCheckpointer?
 
     init(path: String, busyTimeoutMilliseconds: Int32, trace: (@Sendable (String) -> Void)?) throws {
         self.path = path
@@ -35,6 +37,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
 
     deinit {
         if let handle { sqlite3_close_v2(handle) }
+        checkpointer?.stop()
     }
 
     func close() async {
@@ -42,6 +45,25 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
             statements.removeAll()
             if let handle { sqlite3_close_v2(handle) }
             handle = nil
+            checkpointer?.stop()
+            checkpointer = nil
+        }
+    }
+
+    /// Leaves the WAL's checkpoints to a thread of their own (`SQLiteCheckpointer`): this
+    /// connection's commits no longer run one.
+    func checkpointInBackground() throws {
+        try lock.withLock {
+            guard checkpointer == nil else { return }
+            let checkpointer = SQLiteCheckpointer(path: path)
+            try checkpointer.start()
+            // The hook replaces SQLite's automatic checkpoint; the connection keeps the checkpointer
+            // alive for as long as the hook may be called.
+            sqlite3_wal_hook(try db, { context, _, _, pages in
+                if let context { Unmanaged<SQLiteCheckpointer>.fromOpaque(context).takeUnretainedValue().committed(walPages: pages) }
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(checkpointer).toOpaque())
+            self.checkpointer = checkpointer
         }
     }
 

@@ -366,6 +366,7 @@ extension Store {
             page.digest = AuditChain.hex(hasher.finalize())
             return page
         }
+        page.json.reserveCapacity(min(query.limit, 1000) * 1024)
         try database.forEachRow(sql, binds) { statement in
             guard page.count < query.limit else {
                 page.more = true
