@@ -76,10 +76,17 @@ extension Store {
             : "(floor(\(lat) + 90)::integer * 1000 + floor(\(lon) + 180)::integer)"
     }
 
-    /// ` AND <cell> IN (…)` for the box's cells, or nothing when they are too many (see `mapCells`).
+    /// ` AND <cell> IN (…)` for the box's cells; when they are too many (see `mapCells`), the range
+    /// from its south-west cell to its north-east one: one seek per hash value, reading the box's
+    /// latitude band (an empty box then costs little, as it did before the cells).
     static func inMapCells(_ box: MapBox, dialect: SQLDialect, lat: String, lon: String) -> String {
-        guard let cells = mapCells(box) else { return "" }
-        return " AND \(mapCellSQL(dialect, lat: lat, lon: lon)) IN (" + cells.map(String.init).joined(separator: ",") + ")"
+        let cell = mapCellSQL(dialect, lat: lat, lon: lon)
+        guard let cells = mapCells(box) else {
+            let low = Int((box.minLat + 90).rounded(.down)) * 1000 + Int((box.minLon + 180).rounded(.down))
+            let high = Int((box.maxLat + 90).rounded(.down)) * 1000 + Int((box.maxLon + 180).rounded(.down))
+            return " AND \(cell) BETWEEN \(low) AND \(high)"
+        }
+        return " AND \(cell) IN (" + cells.map(String.init).joined(separator: ",") + ")"
     }
 
     /// The cells a box covers (as `mapCellSQL` numbers them), or nil when they are more than
