@@ -57,10 +57,10 @@ extension Workbench {
         let shared = try await runs.shared(store, viewer: call.viewer, settings: settings)
         let assessment = shared?.detail?.entities.first { $0.id == entityID }
         let canDecide = canDecide(call.viewer)
-        // What the page shows: the members listed, and the members whose attributes the pairs show.
-        let pairMentions = view.links.flatMap { [$0.explanation.left, $0.explanation.right] }
-        let shownRecords = (shownMembers.map(\.mention) + pairMentions).map { $0.kind + "/" + Store.recordID(of: $0) }
-        try await audited(call, ["entities/" + entityID] + Array(Set(shownRecords)).sorted(), "party")
+        // Every visible member's record: the page lists a page of them, but its pair evidence and
+        // mass balance draw on all of them.
+        let memberRecords = Set(view.members.map { $0.mention.kind + "/" + Store.recordID(of: $0.mention) })
+        try await audited(call, ["entities/" + entityID] + memberRecords.sorted(), "party")
         var values: [String: Any] = [
             "id": entityID, "name": view.name, "marking": marking(view.marking), "members": members,
             "memberCount": formats.count(view.members.count), "partial": view.members.count < view.storedMembers,
