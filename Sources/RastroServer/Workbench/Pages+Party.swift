@@ -113,8 +113,9 @@ extension Workbench {
     /// The names of the entities this one is associated with, as the viewer may see them.
     func associatedNames(_ view: EntityView, viewer: Viewer) async throws -> [String: String] {
         var names: [String: String] = [:]
+        let store = read, stamp = try await entities.stamp(store)
         for entity in Set(view.associations.flatMap(\.entities)) {
-            if let seen = try await entities.summary(read, entityID: entity, viewer: viewer) { names[entity] = seen.name }
+            if let seen = try await entities.summary(store, entityID: entity, viewer: viewer, stamp: stamp) { names[entity] = seen.name }
         }
         return names
     }

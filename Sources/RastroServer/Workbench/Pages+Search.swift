@@ -64,8 +64,9 @@ extension Workbench {
             var hits: [Hit] = []
             // In the view of every kind only the first few are shown: stop there (each candidate is
             // checked against what the viewer may see of its members, a few queries each).
-            for entity in try await read.searchEntityIDs(id: text, allOf: query.allOf, limit: 50) where only == "entities" || hits.count < size {
-                guard let seen = try await entities.summary(read, entityID: entity, viewer: call.viewer),
+            let store = read, stamp = try await entities.stamp(store)
+            for entity in try await store.searchEntityIDs(id: text, allOf: query.allOf, limit: 50) where only == "entities" || hits.count < size {
+                guard let seen = try await entities.summary(store, entityID: entity, viewer: call.viewer, stamp: stamp),
                       entity == text || SearchIndex.matches(text, name: seen.name) else { continue }
                 hits.append(Hit(kind: "entities", id: entity, name: seen.name, date: "", detail: formats.count(seen.mentions),
                                 href: "/entities/" + Self.percentEncoded(entity), marking: seen.marking))

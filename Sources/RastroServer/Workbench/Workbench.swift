@@ -310,8 +310,12 @@ final class EntitySummaries: Sendable {
     typealias Summary = (name: String, mentions: Int, marking: Marking)
     private let entries = Mutex((stamp: "", table: [String: Summary?]()))
 
-    func summary(_ store: Store, entityID: String, viewer: Viewer) async throws -> Summary? {
-        let stamp = try await store.dataStamp() + "|" + store.latestResolutionRunID()
+    /// What the summaries depend on (the loads and the last resolution run): read once per page.
+    func stamp(_ store: Store) async throws -> String {
+        try await store.dataStamp() + "|" + store.latestResolutionRunID()
+    }
+
+    func summary(_ store: Store, entityID: String, viewer: Viewer, stamp: String) async throws -> Summary? {
         let key = entityID + "|" + viewer.organization + "|" + viewer.country
         if let found = entries.withLock({ $0.stamp == stamp ? $0.table[key] : nil }) { return found }
         let summary = try await EntityView.visibleName(store, entityID: entityID, viewer: viewer)

@@ -94,6 +94,14 @@ def tab_to(browser, matches, limit=60):
     raise AssertionError("%s: no element reached with Tab after %d presses" % (browser.path, limit))
 
 
+def follow(browser, element):
+    """Presses Enter on `element` and waits for the page it leads to."""
+    page = browser.find("html")
+    element.send_keys(Keys.ENTER)
+    WebDriverWait(browser.driver, workbench.WAIT).until(expected_conditions.staleness_of(page))
+    browser.ready()
+
+
 def focus_is_visible(browser, element):
     """The focused element draws a focus indicator: an outline or a box shadow."""
     style = browser.driver.execute_script(
@@ -112,10 +120,7 @@ def test_sign_in_and_move_around_with_the_keyboard_only(fresh):
     password = focused(browser)
     assert password.get_attribute("id") == "password", "Tab from the user field went to %s" % password.get_attribute("id")
     password.send_keys(workbench.PASSWORDS["ana"])
-    page = browser.find("html")
-    password.send_keys(Keys.ENTER)
-    WebDriverWait(browser.driver, workbench.WAIT).until(expected_conditions.staleness_of(page))
-    browser.ready()
+    follow(browser, password)
     assert browser.path == "/", "signing in with Enter went to %s" % browser.path
 
     # The first Tab on a page reaches the link that skips the navigation, and it works.
@@ -132,10 +137,7 @@ def test_sign_in_and_move_around_with_the_keyboard_only(fresh):
     press(browser, Keys.TAB)
     link = tab_to(browser, lambda e: (e.get_attribute("href") or "").endswith("/alerts"))
     assert focus_is_visible(browser, link), "the navigation link shows no focus"
-    page = browser.find("html")
-    link.send_keys(Keys.ENTER)
-    WebDriverWait(browser.driver, workbench.WAIT).until(expected_conditions.staleness_of(page))
-    browser.ready()
+    follow(browser, link)
     assert browser.path == "/alerts"
 
     # The first alert's link, then its page; every control on the way has a visible focus.
@@ -143,10 +145,7 @@ def test_sign_in_and_move_around_with_the_keyboard_only(fresh):
                  or "/entities/" in (e.get_attribute("href") or ""), limit=120)
     assert focus_is_visible(browser, row), "the alert's link shows no focus"
     target = row.get_attribute("href")
-    page = browser.find("html")
-    row.send_keys(Keys.ENTER)
-    WebDriverWait(browser.driver, workbench.WAIT).until(expected_conditions.staleness_of(page))
-    browser.ready()
+    follow(browser, row)
     assert browser.driver.current_url.split("#")[0] == target.split("#")[0]
     unseen = []
     press(browser, Keys.TAB)
@@ -167,15 +166,9 @@ def test_the_language_switch_and_sign_out_work_from_the_keyboard(fresh):
     before = browser.language
     press(browser, Keys.TAB)
     switch = tab_to(browser, lambda e: e.get_attribute("id") == "switch-language")
-    page = browser.find("html")
-    switch.send_keys(Keys.ENTER)
-    WebDriverWait(browser.driver, workbench.WAIT).until(expected_conditions.staleness_of(page))
-    browser.ready()
+    follow(browser, switch)
     assert browser.language != before and browser.path == "/alerts"
     press(browser, Keys.TAB)
     out = tab_to(browser, lambda e: e.get_attribute("id") == "logout")
-    page = browser.find("html")
-    out.send_keys(Keys.ENTER)
-    WebDriverWait(browser.driver, workbench.WAIT).until(expected_conditions.staleness_of(page))
-    browser.ready()
+    follow(browser, out)
     assert browser.path == "/login"
