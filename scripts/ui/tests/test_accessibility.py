@@ -8,8 +8,6 @@ from axe_core_python.selenium import Axe
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import pending
 import pages
@@ -98,8 +96,7 @@ def follow(browser, element):
     """Presses Enter on `element` and waits for the page it leads to."""
     page = browser.find("html")
     element.send_keys(Keys.ENTER)
-    WebDriverWait(browser.driver, workbench.WAIT).until(expected_conditions.staleness_of(page))
-    browser.ready()
+    browser.left(page)
 
 
 def focus_is_visible(browser, element):

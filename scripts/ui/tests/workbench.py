@@ -11,10 +11,9 @@ import urllib.parse
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
@@ -197,7 +196,24 @@ class Browser:
         self.forget()
         page = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, WAIT).until(expected_conditions.staleness_of(page))
+        self.left(page)
+
+    def left(self, page):
+        """Waits until the document whose root element is `page` has been replaced, then for the
+        next one to load. While the old document is being torn down, chromedriver may answer a
+        question about its element with "Node with given id does not belong to the document"
+        rather than a stale-element error; that too means the page has gone."""
+        def gone(driver):
+            try:
+                page.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error) or "No node with given id" in str(error):
+                    return True
+                raise
+        WebDriverWait(self.driver, WAIT).until(gone)
         self.ready()
 
     def forget(self):
