@@ -94,10 +94,10 @@ public struct Resolution: Sendable {
         }.flatMap { $0.1.fields == PartyComparison.fields ? $0 : nil }
         let full = reestimate || stored == nil
         var model: FellegiSunter
-        var allPatterns: [FellegiSunter.Pattern]?
+        var allCodes: [UInt32]?
         let modelJSON: String
         if full || stored == nil {
-            (model, allPatterns) = resolver.estimateModel(profiles, pairs: pairs, lap: lap)
+            (model, allCodes) = resolver.estimateModel(profiles, pairs: pairs, lap: lap)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             modelJSON = String(decoding: (try? encoder.encode(model)) ?? Data(), as: UTF8.self)
@@ -170,18 +170,19 @@ public struct Resolution: Sendable {
 
         // Strong pairs (at or above the clustering threshold: the only ones clustering merges
         // through) decide the components; clustering never crosses one.
-        var cache: [FellegiSunter.Pattern: Double] = [:]
+        // Comparisons are kept as codes (`PartyComparison.code`, the code `encodePairs` stores).
+        var cache: [UInt32: Double] = [:]
         var compared = 0
-        func probability(of pattern: FellegiSunter.Pattern) -> Double {
-            if let known = cache[pattern] { return known }
-            let value = model.probability(pattern)
-            cache[pattern] = value
+        func probability(of code: UInt32) -> Double {
+            if let known = cache[code] { return known }
+            let value = model.probability(PartyComparison.pattern(code: code))
+            cache[code] = value
             return value
         }
-        func compare(_ number: Int) -> FellegiSunter.Pattern {
+        func compare(_ number: Int) -> UInt32 {
             compared += 1
             let pair = pairs[number]
-            return allPatterns?[number] ?? PartyComparison.compare(profiles[pair.0], profiles[pair.1])
+            return allCodes?[number] ?? PartyComparison.code(profiles[pair.0], profiles[pair.1])
         }
         var parent = Array(0..<count)
         func root(_ x: Int) -> Int {
@@ -194,15 +195,15 @@ public struct Resolution: Sendable {
             if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
         }
         var strong: [Clustering.Edge] = []
-        var strongPatterns: [FellegiSunter.Pattern] = []
+        var strongCodes: [UInt32] = []
         var done = [Bool](repeating: false, count: everything ? 0 : pairs.count)
         for (number, pair) in pairs.enumerated() where everything || isNew[pair.0] || isNew[pair.1] {
-            let pattern = compare(number)
-            let value = probability(of: pattern)
+            let code = compare(number)
+            let value = probability(of: code)
             if !everything { done[number] = true }
             if value >= threshold {
                 strong.append(.init(a: pair.0, b: pair.1, probability: value))
-                strongPatterns.append(pattern)
+                strongCodes.append(code)
                 union(pair.0, pair.1)
             }
         }
@@ -301,33 +302,30 @@ public struct Resolution: Sendable {
                 }
             }
             lap("stored pairs")
-            var codeCache: [UInt32: FellegiSunter.Pattern] = [:]
+            var validCode: [UInt32: Bool] = [:]
             for (number, pair) in pairs.enumerated() where !done[number] && !clean[componentOf[pair.0]] && !clean[componentOf[pair.1]] {
                 let (a, b) = pair
                 let old = (oldComponent[a], oldComponent[b])
-                let pattern: FellegiSunter.Pattern
+                let code: UInt32
                 if forced[a] || forced[b] || unknown.contains(old.0) || unknown.contains(old.1) {
-                    pattern = compare(number)
+                    code = compare(number)
                 } else if old.0 == old.1, let stored = known[UInt64(a) << 32 | UInt64(b)] {
-                    if let cached = codeCache[stored] {
-                        pattern = cached
-                    } else {
+                    let valid = validCode[stored] ?? {
                         let decoded = Self.pattern(code: stored, fields: model.fields.count)
-                        if zip(decoded, model.fields).allSatisfy({ Int($0) < $1.levels.count }) {
-                            pattern = decoded
-                            codeCache[stored] = pattern
-                        } else {
-                            // No pattern of this model's fields (a damaged store): compare again.
-                            pattern = compare(number)
-                        }
-                    }
+                        let valid = stored < Self.codeLimit(fields: model.fields.count)
+                            && zip(decoded, model.fields).allSatisfy({ Int($0) < $1.levels.count })
+                        validCode[stored] = valid
+                        return valid
+                    }()
+                    // No pattern of this model's fields (a damaged store): compare again.
+                    code = valid ? stored : compare(number)
                 } else {
                     continue
                 }
-                let value = probability(of: pattern)
+                let value = probability(of: code)
                 if value >= threshold {
                     strong.append(.init(a: a, b: b, probability: value))
-                    strongPatterns.append(pattern)
+                    strongCodes.append(code)
                     union(a, b)
                 }
             }
@@ -362,7 +360,7 @@ public struct Resolution: Sendable {
                 }
                 return false
             },
-            score: { model.probability(PartyComparison.compare(profiles[$0], profiles[$1])) },
+            score: { probability(of: PartyComparison.code(profiles[$0], profiles[$1])) },
             cannotLink: conflict)
         for number in refused {
             warnings.append("decision #\(mustLink[number].decision) (confirm): a split decision keeps these mentions apart; not applied")
@@ -423,9 +421,9 @@ public struct Resolution: Sendable {
                                         profiles: group.count,
                                         marking: Marking.mostRestrictive(positions.map { markings[$0] }, originator: node)))
         }
-        var pairsOf: [Int: [(Int, Int, FellegiSunter.Pattern)]] = [:]
-        for (edge, pattern) in zip(strong, strongPatterns) where !clean[componentOf[edge.a]] {
-            pairsOf[componentOf[edge.a], default: []].append((edge.a, edge.b, pattern))
+        var pairsOf: [Int: [(Int, Int, UInt32)]] = [:]
+        for (edge, code) in zip(strong, strongCodes) where !clean[componentOf[edge.a]] {
+            pairsOf[componentOf[edge.a], default: []].append((edge.a, edge.b, code))
         }
         var componentRows: [(String, String)] = []
         for component in members.indices where !clean[component] {
@@ -495,16 +493,14 @@ public struct Resolution: Sendable {
     /// `I J.C J.C …`, where I < J are the two profiles' positions among the component's
     /// fingerprints in order and C is the pair's comparison pattern in base 36 (each field's level
     /// + 1 as a base-5 digit). The probability follows from the pattern and the stored model, exactly.
-    static func encodePairs(_ edges: [(Int, Int, FellegiSunter.Pattern)], members: [Int], fingerprints: [String]) -> String {
+    static func encodePairs(_ edges: [(Int, Int, UInt32)], members: [Int], fingerprints: [String]) -> String {
         let sorted = members.sorted { fingerprints[$0] < fingerprints[$1] }
         var position: [Int: Int] = [:]
         for (rank, member) in sorted.enumerated() { position[member] = rank }
         var byFirst: [Int: [(Int, Int)]] = [:]
-        for (a, b, pattern) in edges {
+        for (a, b, code) in edges {
             guard let x = position[a], let y = position[b] else { continue }
-            var code = 0
-            for level in pattern { code = code * 5 + Int(level) + 1 }
-            byFirst[min(x, y), default: []].append((max(x, y), code))
+            byFirst[min(x, y), default: []].append((max(x, y), Int(code)))
         }
         var out: [UInt8] = []
         out.reserveCapacity(edges.count * 12)
@@ -572,6 +568,13 @@ public struct Resolution: Sendable {
             }
             return digits == 0 && first < 0
         }
+    }
+
+    /// One more than the largest code of `fields` fields.
+    static func codeLimit(fields: Int) -> UInt32 {
+        var limit: UInt32 = 1
+        for _ in 0..<fields { limit = limit &* 5 }
+        return limit
     }
 
     /// The pattern a code stands for (see `encodePairs`).

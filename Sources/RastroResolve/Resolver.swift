@@ -50,19 +50,22 @@ public struct Resolver: Sendable {
         let pairs = Blocking.candidatePairs(profiles, maxBlock: options.maxBlock)
         lap("block")
 
-        let (model, patterns) = estimateModel(profiles, pairs: pairs, lap: lap)
+        let (model, codes) = estimateModel(profiles, pairs: pairs, lap: lap)
 
-        var cache: [FellegiSunter.Pattern: Double] = [:]
+        var cache: [UInt32: Double] = [:]
+        func probability(_ code: UInt32) -> Double {
+            if let known = cache[code] { return known }
+            let value = model.probability(PartyComparison.pattern(code: code))
+            cache[code] = value
+            return value
+        }
         var edges: [Clustering.Edge] = []
         for (position, pair) in pairs.enumerated() {
-            let pattern = patterns[position]
-            let probability = cache[pattern] ?? model.probability(pattern)
-            cache[pattern] = probability
-            edges.append(.init(a: pair.0, b: pair.1, probability: probability))
+            edges.append(.init(a: pair.0, b: pair.1, probability: probability(codes[position])))
         }
         let clustering = Clustering(threshold: options.threshold, average: options.average)
         let labels = clustering.cluster(count: profiles.count, edges: edges,
-                                        score: { model.probability(PartyComparison.compare(profiles[$0], profiles[$1])) },
+                                        score: { probability(PartyComparison.code(profiles[$0], profiles[$1])) },
                                         cannotLink: Self.taxIDConflict(profiles))
         lap("cluster")
         // Labels name an entity by the index of its first mention in the input.
@@ -96,22 +99,24 @@ public struct Resolver: Sendable {
 
     /// The model from the data: u from random pairs, then m and λ by EM over the candidate pairs,
     /// started from anchor pairs (the same valid tax id and a name at least similar, or the same
-    /// core name with the same phone or street address). Returns each candidate's pattern too.
-    func estimateModel(_ profiles: [PartyProfile], pairs: [(Int, Int)], lap: (String) -> Void) -> (FellegiSunter, [FellegiSunter.Pattern]) {
+    /// core name with the same phone or street address). Returns each candidate's comparison too,
+    /// as its code (`PartyComparison.code`).
+    func estimateModel(_ profiles: [PartyProfile], pairs: [(Int, Int)], lap: (String) -> Void) -> (FellegiSunter, [UInt32]) {
         var model = FellegiSunter(fields: PartyComparison.fields)
         var random = SplitMix64(seed: options.seed)
-        var randomPatterns: [FellegiSunter.Pattern: Int] = [:]
+        var randomCodes: [UInt32: Int] = [:]
         if profiles.count > 1 {
             for _ in 0..<options.randomPairs {
                 let a = Int(random.next() % UInt64(profiles.count)), b = Int(random.next() % UInt64(profiles.count))
                 guard a != b else { continue }
-                randomPatterns[PartyComparison.compare(profiles[a], profiles[b]), default: 0] += 1
+                randomCodes[PartyComparison.code(profiles[a], profiles[b]), default: 0] += 1
             }
         }
-        model.estimateU(randomPairs: randomPatterns)
-        let patterns = Self.compareAll(profiles, pairs: pairs)
-        var counts: [FellegiSunter.Pattern: Int] = [:]
-        for pattern in patterns { counts[pattern, default: 0] += 1 }
+        model.estimateU(randomPairs: Self.patternCounts(randomCodes))
+        let codes = Self.compareAll(profiles, pairs: pairs)
+        var codeCounts: [UInt32: Int] = [:]
+        for code in codes { codeCounts[code, default: 0] += 1 }
+        let counts = Self.patternCounts(codeCounts)
         lap("compare")
         var anchors: [FellegiSunter.Pattern: Int] = [:]
         for (pattern, count) in counts where (pattern[1] == 2 && pattern[0] >= 1) || (pattern[0] == 3 && (pattern[4] == 1 || pattern[2] == 2)) {
@@ -120,12 +125,18 @@ public struct Resolver: Sendable {
         model.seed(anchors: anchors, candidates: pairs.count)
         model.estimate(patterns: counts)
         lap("estimate")
-        return (model, patterns)
+        return (model, codes)
     }
 
-    /// Every pair's comparison pattern, on every core (comparisons are independent).
-    static func compareAll(_ profiles: [PartyProfile], pairs: [(Int, Int)]) -> [FellegiSunter.Pattern] {
-        Parallel.map(pairs) { PartyComparison.compare(profiles[$0.0], profiles[$0.1]) }
+    private static func patternCounts(_ codes: [UInt32: Int]) -> [FellegiSunter.Pattern: Int] {
+        var counts: [FellegiSunter.Pattern: Int] = [:]
+        for (code, count) in codes { counts[PartyComparison.pattern(code: code), default: 0] += count }
+        return counts
+    }
+
+    /// Every pair's comparison code, on every core (comparisons are independent).
+    static func compareAll(_ profiles: [PartyProfile], pairs: [(Int, Int)]) -> [UInt32] {
+        Parallel.map(pairs) { PartyComparison.code(profiles[$0.0], profiles[$0.1]) }
     }
 
     /// Two groups that hold different tax ids, each passing the RFC check, are never merged.
@@ -195,20 +206,54 @@ enum Blocking {
         pairs(within: blocks(profiles, maxBlock: maxBlock).blocks, maxBlock: maxBlock)
     }
 
-    /// Every pair of members of each block (blocks in key order, those over `maxBlock` skipped),
-    /// each pair once, smaller index first.
+    /// Every pair of members of each block (blocks over `maxBlock` skipped), each pair once,
+    /// smaller index first, in order of the smaller index and then the larger. Record by record on
+    /// every core: a record's partners are the later members of its blocks, and a mark per record
+    /// (the last record it was paired with) keeps each pair once without a set of every pair.
     static func pairs(within blocks: [String: [Int]], maxBlock: Int) -> [(Int, Int)] {
-        var seen = Set<UInt64>()
-        var pairs: [(Int, Int)] = []
-        for key in blocks.keys.sorted() {
-            guard let members = blocks[key], members.count > 1, members.count <= maxBlock else { continue }
-            for i in 0..<members.count {
-                for j in (i + 1)..<members.count {
-                    let a = min(members[i], members[j]), b = max(members[i], members[j])
-                    if seen.insert(UInt64(a) << 32 | UInt64(b)).inserted { pairs.append((a, b)) }
-                }
+        // The blocks that pair their members, flat, and each record's blocks.
+        var blockStarts = [0]
+        var blockMembers: [Int32] = []
+        var records = 0
+        for members in blocks.values where members.count > 1 && members.count <= maxBlock {
+            for member in members {
+                blockMembers.append(Int32(member))
+                records = max(records, member + 1)
+            }
+            blockStarts.append(blockMembers.count)
+        }
+        var recordStarts = [Int](repeating: 0, count: records + 1)
+        for member in blockMembers { recordStarts[Int(member) + 1] += 1 }
+        for record in 0..<records { recordStarts[record + 1] += recordStarts[record] }
+        var next = recordStarts
+        var recordBlocks = [Int32](repeating: 0, count: blockMembers.count)
+        for block in 0..<(blockStarts.count - 1) {
+            for member in blockMembers[blockStarts[block]..<blockStarts[block + 1]] {
+                recordBlocks[next[Int(member)]] = Int32(block)
+                next[Int(member)] += 1
             }
         }
+        let chunks = records < 10_000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount) * 8
+        let parts = Parallel.each(chunks) { [records, blockStarts, blockMembers, recordStarts, recordBlocks] chunk -> [(Int, Int)] in
+            var part: [(Int, Int)] = []
+            var mark = [Int32](repeating: -1, count: records)
+            var partners: [Int32] = []
+            for a in (records * chunk / chunks)..<(records * (chunk + 1) / chunks) {
+                partners.removeAll(keepingCapacity: true)
+                for block in recordBlocks[recordStarts[a]..<recordStarts[a + 1]] {
+                    for b in blockMembers[blockStarts[Int(block)]..<blockStarts[Int(block) + 1]] where Int(b) > a && mark[Int(b)] != Int32(a) {
+                        mark[Int(b)] = Int32(a)
+                        partners.append(b)
+                    }
+                }
+                partners.sort()
+                for b in partners { part.append((a, Int(b))) }
+            }
+            return part
+        }
+        var pairs: [(Int, Int)] = []
+        pairs.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { pairs += part }
         return pairs
     }
 }
