@@ -421,14 +421,21 @@ public struct Resolution: Sendable {
                                         profiles: group.count,
                                         marking: Marking.mostRestrictive(positions.map { markings[$0] }, originator: node)))
         }
-        var pairsOf: [Int: [(Int, Int, UInt32)]] = [:]
+        // Each changed component's strong pairs, as positions among its fingerprints in order.
+        var rank = [Int32](repeating: 0, count: count)
+        for component in members.indices where !clean[component] {
+            for (position, member) in members[component].sorted(by: { fingerprints[$0] < fingerprints[$1] }).enumerated() {
+                rank[member] = Int32(position)
+            }
+        }
+        var pairsOf = [[(Int32, Int32, UInt32)]](repeating: [], count: members.count)
         for (edge, code) in zip(strong, strongCodes) where !clean[componentOf[edge.a]] {
-            pairsOf[componentOf[edge.a], default: []].append((edge.a, edge.b, code))
+            let x = rank[edge.a], y = rank[edge.b]
+            pairsOf[componentOf[edge.a]].append((min(x, y), max(x, y), code))
         }
         var componentRows: [(String, String)] = []
         for component in members.indices where !clean[component] {
-            componentRows.append((digests[component], Self.encodePairs(pairsOf[component] ?? [], members: members[component],
-                                                                     fingerprints: fingerprints)))
+            componentRows.append((digests[component], Self.encodePairs(pairsOf[component])))
         }
         let keptComponents = Set(members.indices.filter { clean[$0] }.map { digests[$0] })
         let deleteComponents = Set(state.profiles.values.map(\.component)).subtracting(keptComponents)
@@ -491,19 +498,13 @@ public struct Resolution: Sendable {
 
     /// A component's strong pairs as stored, one line per profile with partners:
     /// `I J.C J.C …`, where I < J are the two profiles' positions among the component's
-    /// fingerprints in order and C is the pair's comparison pattern in base 36 (each field's level
-    /// + 1 as a base-5 digit). The probability follows from the pattern and the stored model, exactly.
-    static func encodePairs(_ edges: [(Int, Int, UInt32)], members: [Int], fingerprints: [String]) -> String {
-        let sorted = members.sorted { fingerprints[$0] < fingerprints[$1] }
-        var position: [Int: Int] = [:]
-        for (rank, member) in sorted.enumerated() { position[member] = rank }
-        var byFirst: [Int: [(Int, Int)]] = [:]
-        for (a, b, code) in edges {
-            guard let x = position[a], let y = position[b] else { continue }
-            byFirst[min(x, y), default: []].append((max(x, y), Int(code)))
-        }
+    /// fingerprints in order and C is the pair's comparison code (`PartyComparison.code`: each
+    /// field's level + 1 as a base-5 digit) in base 36. The probability follows from the code and
+    /// the stored model, exactly. `pairs` are (I, J, C), each pair once.
+    static func encodePairs(_ pairs: [(Int32, Int32, UInt32)]) -> String {
+        let ordered = pairs.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
         var out: [UInt8] = []
-        out.reserveCapacity(edges.count * 12)
+        out.reserveCapacity(pairs.count * 12)
         let digits = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
         var scratch: [UInt8] = []
         func append(_ value: Int, radix: Int) {
@@ -515,16 +516,17 @@ public struct Resolution: Sendable {
             } while value > 0
             out.append(contentsOf: scratch.reversed())
         }
-        for first in byFirst.keys.sorted() {
-            append(first, radix: 10)
-            for (second, code) in byFirst[first]!.sorted(by: { $0.0 < $1.0 }) {
-                out.append(0x20)
-                append(second, radix: 10)
-                out.append(0x2E)
-                append(code, radix: 36)
+        for (index, (first, second, code)) in ordered.enumerated() {
+            if index == 0 || ordered[index - 1].0 != first {
+                if index > 0 { out.append(0x0A) }
+                append(Int(first), radix: 10)
             }
-            out.append(0x0A)
+            out.append(0x20)
+            append(Int(second), radix: 10)
+            out.append(0x2E)
+            append(Int(code), radix: 36)
         }
+        if !ordered.isEmpty { out.append(0x0A) }
         return String(decoding: out, as: UTF8.self)
     }
 

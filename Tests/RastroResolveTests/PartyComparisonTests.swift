@@ -82,4 +82,27 @@ import Testing
             #expect(zip(pairs, pairs.dropFirst()).allSatisfy { ($0.0, $0.1) < ($1.0, $1.1) }, "pairs out of order or repeated")
         }
     }
+
+    @Test func storedPairsReadBackAsWritten() {
+        var random = Generator(seed: 3)
+        let members = 500
+        var pairs: [UInt64: UInt32] = [:]
+        for _ in 0..<2_000 {
+            let x = random.int(members), y = random.int(members)
+            guard x != y else { continue }
+            pairs[UInt64(min(x, y)) << 32 | UInt64(max(x, y))] = UInt32(random.int(Int(Resolution.codeLimit(fields: 8))))
+        }
+        let text = Resolution.encodePairs(pairs.shuffled().map { (Int32($0.key >> 32), Int32($0.key & 0xFFFF_FFFF), $0.value) })
+        var read: [UInt64: UInt32] = [:]
+        let decoded = Resolution.decodePairs(text, members: members) { x, y, code in
+            #expect(x < y)
+            #expect(read.updateValue(code, forKey: UInt64(x) << 32 | UInt64(y)) == nil, "pair \(x) \(y) written twice")
+        }
+        #expect(decoded)
+        #expect(read == pairs)
+        // Lines in order of their first position, partners in order within a line.
+        let firsts = text.split(separator: "\n").map { Int($0.split(separator: " ")[0])! }
+        #expect(firsts == firsts.sorted() && Set(firsts).count == firsts.count)
+        #expect(Resolution.encodePairs([]) == "")
+    }
 }
