@@ -54,6 +54,7 @@ public struct Resolution: Sendable {
         let count = distinct.count
         let profiles = Parallel.map(distinct) { PartyProfile($0) }
         let fingerprints = Parallel.map(distinct) { Self.fingerprint($0) }
+        let features = PartyFeatures(profiles)
         var mentionsOf = [[Int]](repeating: [], count: count)
         for (position, index) in mentionOf.enumerated() { mentionsOf[index].append(position) }
         lap("normalize")
@@ -97,7 +98,7 @@ public struct Resolution: Sendable {
         var allCodes: [UInt32]?
         let modelJSON: String
         if full || stored == nil {
-            (model, allCodes) = resolver.estimateModel(profiles, pairs: pairs, lap: lap)
+            (model, allCodes) = resolver.estimateModel(features, count: count, pairs: pairs, lap: lap)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             modelJSON = String(decoding: (try? encoder.encode(model)) ?? Data(), as: UTF8.self)
@@ -170,7 +171,7 @@ public struct Resolution: Sendable {
 
         // Strong pairs (at or above the clustering threshold: the only ones clustering merges
         // through) decide the components; clustering never crosses one.
-        // Comparisons are kept as codes (`PartyComparison.code`, the code `encodePairs` stores).
+        // Comparisons are kept as codes (`PartyFeatures.code`, the code `encodePairs` stores).
         var cache: [UInt32: Double] = [:]
         var compared = 0
         func probability(of code: UInt32) -> Double {
@@ -182,7 +183,7 @@ public struct Resolution: Sendable {
         func compare(_ number: Int) -> UInt32 {
             compared += 1
             let pair = pairs[number]
-            return allCodes?[number] ?? PartyComparison.code(profiles[pair.0], profiles[pair.1])
+            return allCodes?[number] ?? features.code(pair.0, pair.1)
         }
         var parent = Array(0..<count)
         func root(_ x: Int) -> Int {
@@ -360,7 +361,7 @@ public struct Resolution: Sendable {
                 }
                 return false
             },
-            score: { probability(of: PartyComparison.code(profiles[$0], profiles[$1])) },
+            score: { probability(of: features.code($0, $1)) },
             cannotLink: conflict)
         for number in refused {
             warnings.append("decision #\(mustLink[number].decision) (confirm): a split decision keeps these mentions apart; not applied")
@@ -498,7 +499,7 @@ public struct Resolution: Sendable {
 
     /// A component's strong pairs as stored, one line per profile with partners:
     /// `I J.C J.C …`, where I < J are the two profiles' positions among the component's
-    /// fingerprints in order and C is the pair's comparison code (`PartyComparison.code`: each
+    /// fingerprints in order and C is the pair's comparison code (`PartyFeatures.code`: each
     /// field's level + 1 as a base-5 digit) in base 36. The probability follows from the code and
     /// the stored model, exactly. `pairs` are (I, J, C), each pair once.
     static func encodePairs(_ pairs: [(Int32, Int32, UInt32)]) -> String {

@@ -50,7 +50,8 @@ public struct Resolver: Sendable {
         let pairs = Blocking.candidatePairs(profiles, maxBlock: options.maxBlock)
         lap("block")
 
-        let (model, codes) = estimateModel(profiles, pairs: pairs, lap: lap)
+        let features = PartyFeatures(profiles)
+        let (model, codes) = estimateModel(features, count: profiles.count, pairs: pairs, lap: lap)
 
         var cache: [UInt32: Double] = [:]
         func probability(_ code: UInt32) -> Double {
@@ -65,7 +66,7 @@ public struct Resolver: Sendable {
         }
         let clustering = Clustering(threshold: options.threshold, average: options.average)
         let labels = clustering.cluster(count: profiles.count, edges: edges,
-                                        score: { probability(PartyComparison.code(profiles[$0], profiles[$1])) },
+                                        score: { probability(features.code($0, $1)) },
                                         cannotLink: Self.taxIDConflict(profiles))
         lap("cluster")
         // Labels name an entity by the index of its first mention in the input.
@@ -101,19 +102,19 @@ public struct Resolver: Sendable {
     /// started from anchor pairs (the same valid tax id and a name at least similar, or the same
     /// core name with the same phone or street address). Returns each candidate's comparison too,
     /// as its code (`PartyComparison.code`).
-    func estimateModel(_ profiles: [PartyProfile], pairs: [(Int, Int)], lap: (String) -> Void) -> (FellegiSunter, [UInt32]) {
+    func estimateModel(_ features: PartyFeatures, count: Int, pairs: [(Int, Int)], lap: (String) -> Void) -> (FellegiSunter, [UInt32]) {
         var model = FellegiSunter(fields: PartyComparison.fields)
         var random = SplitMix64(seed: options.seed)
         var randomCodes: [UInt32: Int] = [:]
-        if profiles.count > 1 {
+        if count > 1 {
             for _ in 0..<options.randomPairs {
-                let a = Int(random.next() % UInt64(profiles.count)), b = Int(random.next() % UInt64(profiles.count))
+                let a = Int(random.next() % UInt64(count)), b = Int(random.next() % UInt64(count))
                 guard a != b else { continue }
-                randomCodes[PartyComparison.code(profiles[a], profiles[b]), default: 0] += 1
+                randomCodes[features.code(a, b), default: 0] += 1
             }
         }
         model.estimateU(randomPairs: Self.patternCounts(randomCodes))
-        let codes = Self.compareAll(profiles, pairs: pairs)
+        let codes = features.codes(pairs)
         var codeCounts: [UInt32: Int] = [:]
         for code in codes { codeCounts[code, default: 0] += 1 }
         let counts = Self.patternCounts(codeCounts)
@@ -132,11 +133,6 @@ public struct Resolver: Sendable {
         var counts: [FellegiSunter.Pattern: Int] = [:]
         for (code, count) in codes { counts[PartyComparison.pattern(code: code), default: 0] += count }
         return counts
-    }
-
-    /// Every pair's comparison code, on every core (comparisons are independent).
-    static func compareAll(_ profiles: [PartyProfile], pairs: [(Int, Int)]) -> [UInt32] {
-        Parallel.map(pairs) { PartyComparison.code(profiles[$0.0], profiles[$0.1]) }
     }
 
     /// Two groups that hold different tax ids, each passing the RFC check, are never merged.

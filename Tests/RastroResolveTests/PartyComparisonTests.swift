@@ -2,7 +2,7 @@
 import RastroModel
 import Testing
 
-/// The party comparison as the resolver runs it (packed codes, pairs generated record by record)
+/// The party comparison as the resolver runs it (numbered features, packed codes, pairs generated record by record)
 /// against plain reference versions written from the field rules.
 @Suite struct PartyComparisonTests {
     /// The pattern of two mentions computed the plain way: sets of words, the edit distance table.
@@ -42,15 +42,20 @@ import Testing
                          postalCode: [nil, "44100", "45010"][random.int(3)], country: countries[random.int(countries.count)],
                          phone: phones[random.int(phones.count)], email: emails[random.int(emails.count)])
         }
+        let profiles = (0..<600).map { _ in PartyProfile(mention()) }
+        let features = PartyFeatures(profiles)
+        let pairs = (0..<12_000).map { _ in (random.int(profiles.count), random.int(profiles.count)) }
+        let codes = features.codes(pairs)  // on every core
         var seen = Set<FellegiSunter.Pattern>()
-        for _ in 0..<3_000 {
-            let a = PartyProfile(mention()), b = PartyProfile(mention())
-            let expected = Self.reference(a, b)
-            let code = PartyComparison.code(a, b)
+        for (number, (a, b)) in pairs.enumerated() {
+            let expected = Self.reference(profiles[a], profiles[b])
+            let code = codes[number]
             #expect(PartyComparison.pattern(code: code) == expected)
-            #expect(code < Resolution.codeLimit(fields: PartyComparison.fields.count))
+            #expect(code == features.code(a, b))
+            #expect(code == PartyFeatures([profiles[a], profiles[b]]).code(0, 1))
             // The code is the one stored pairs carry: each level + 1 as a base-5 digit.
             #expect(code == expected.reduce(UInt32(0)) { $0 * 5 + UInt32(Int($1) + 1) })
+            #expect(code < Resolution.codeLimit(fields: PartyComparison.fields.count))
             seen.insert(expected)
         }
         // The data reaches every level of every field, so each rule above was exercised.
