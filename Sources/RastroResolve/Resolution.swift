@@ -281,7 +281,7 @@ public struct Resolution: Sendable {
             for index in 0..<count where !isNew[index] && !clean[componentOf[index]] {
                 needed.insert(state.profiles[fingerprints[index]]!.component)
             }
-            var known: [UInt64: UInt32] = [:]
+            var known = StoredCodes()
             var unknown = Set<Int>()
             if !needed.isEmpty {
                 var indexOf: [String: Int] = [:]
@@ -296,12 +296,13 @@ public struct Resolution: Sendable {
                     let decoded = state.componentPairs[component].map { text in
                         Self.decodePairs(text, members: positions.count) { x, y, code in
                             guard let a = positions[x], let b = positions[y] else { return }
-                            known[UInt64(min(a, b)) << 32 | UInt64(max(a, b))] = code
+                            known.add(UInt64(min(a, b)) << 32 | UInt64(max(a, b)), code)
                         }
                     } ?? false
                     if !decoded { unknown.insert(componentNumber[component]!) }
                 }
             }
+            known.sort()
             lap("stored pairs")
             var validCode: [UInt32: Bool] = [:]
             for (number, pair) in pairs.enumerated() where !done[number] && !clean[componentOf[pair.0]] && !clean[componentOf[pair.1]] {
@@ -310,7 +311,7 @@ public struct Resolution: Sendable {
                 let code: UInt32
                 if forced[a] || forced[b] || unknown.contains(old.0) || unknown.contains(old.1) {
                     code = compare(number)
-                } else if old.0 == old.1, let stored = known[UInt64(a) << 32 | UInt64(b)] {
+                } else if old.0 == old.1, let stored = known.code(UInt64(a) << 32 | UInt64(b)) {
                     let valid = validCode[stored] ?? {
                         let decoded = Self.pattern(code: stored, fields: model.fields.count)
                         let valid = stored < Self.codeLimit(fields: model.fields.count)
@@ -599,6 +600,37 @@ public struct Resolution: Sendable {
             if let value { digest.add(value) } else { digest.addMissing() }
         }
         return digest.hex
+    }
+}
+
+/// The stored pairs' codes by pair key (`a << 32 | b`), sorted once: candidate pairs come in
+/// ascending key order, so each lookup moves a cursor forward instead of hashing into a table of
+/// millions (any order still works: a key behind the cursor is found by binary search).
+struct StoredCodes {
+    private var entries: [(key: UInt64, code: UInt32)] = []
+    private var cursor = 0
+
+    mutating func add(_ key: UInt64, _ code: UInt32) { entries.append((key, code)) }
+
+    mutating func sort() {
+        entries.sort { $0.key < $1.key }
+        cursor = 0
+    }
+
+    /// The code stored for `key`, if any (after `sort`).
+    mutating func code(_ key: UInt64) -> UInt32? {
+        if cursor > 0 && entries[cursor - 1].key >= key {
+            var low = 0, high = cursor - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if entries[middle].key < key { low = middle + 1 } else { high = middle }
+            }
+            cursor = low
+        }
+        while cursor < entries.count && entries[cursor].key < key { cursor += 1 }
+        guard cursor < entries.count, entries[cursor].key == key else { return nil }
+        cursor += 1
+        return entries[cursor - 1].code
     }
 }
 

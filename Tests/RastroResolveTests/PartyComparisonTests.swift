@@ -110,4 +110,22 @@ import Testing
         #expect(firsts == firsts.sorted() && Set(firsts).count == firsts.count)
         #expect(Resolution.encodePairs([]) == "")
     }
+
+    @Test func storedCodesAnswerAsADictionaryWouldInAnyOrder() {
+        var random = Generator(seed: 4)
+        var reference: [UInt64: UInt32] = [:]
+        var codes = StoredCodes()
+        for _ in 0..<5_000 {
+            let key = UInt64(random.int(300)) << 32 | UInt64(random.int(300))
+            guard reference[key] == nil else { continue }
+            let code = UInt32(random.int(1_000))
+            reference[key] = code
+            codes.add(key, code)
+        }
+        codes.sort()
+        let queries = (0..<20_000).map { _ in UInt64(random.int(300)) << 32 | UInt64(random.int(300)) }
+        for batch in [queries.sorted(), queries, queries.sorted(by: >)] {
+            for key in batch { #expect(codes.code(key) == reference[key]) }
+        }
+    }
 }
