@@ -3,7 +3,7 @@
 // way; "policy" is the product's read (viewer predicate in the SQL, personal-field redaction);
 // "policy + audit" also appends the audit entry the commands write for that read.
 //
-//   rastro-read-bench sqlite:/path/world.db [--lookups 2000] [--rounds 5] [--as ORG:CC]
+//   rastro-read-bench sqlite:/path/world.db [--lookups 2000] [--rounds 5] [--as ORG:CC] [--only lookups|listing|census|scan]
 import Foundation
 import RastroModel
 @_spi(Testing) import RastroStore
@@ -13,6 +13,8 @@ struct Options {
     var lookups = 2_000
     var rounds = 5
     var viewer: (String, String)?
+    /// One path alone (for profiling): its totals lines are then left out.
+    var only: String?
 
     static func parse(_ arguments: [String]) -> Options? {
         var options = Options()
@@ -23,6 +25,9 @@ struct Options {
             switch argument {
             case "--lookups": options.lookups = Int(value) ?? options.lookups; index += 1
             case "--rounds": options.rounds = Int(value) ?? options.rounds; index += 1
+            case "--only":
+                guard ["lookups", "listing", "census", "scan"].contains(value) else { return nil }
+                options.only = value; index += 1
             case "--as":
                 let parts = value.split(separator: ":").map(String.init)
                 guard parts.count == 2 else { return nil }
@@ -60,7 +65,7 @@ func median(_ values: [Double]) -> Double {
 }
 
 guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    FileHandle.standardError.write(Data("usage: rastro-read-bench DATABASE_URL [--lookups N] [--rounds R] [--as ORG:CC]\n".utf8))
+    FileHandle.standardError.write(Data("usage: rastro-read-bench DATABASE_URL [--lookups N] [--rounds R] [--as ORG:CC] [--only lookups|listing|census|scan]\n".utf8))
     exit(2)
 }
 let store = try await Store.open(try DatabaseURL(parsing: options.url))
@@ -183,16 +188,19 @@ enum BenchError: Error { case staleCensus, censusDiffers }
 
 // The census as a node has it after the first count since the load (the copy of the large world
 // was loaded before the census existed): built once here, and checked against a scan.
-let built = try await seconds { _ = try await store.refreshMarkingCensus() }
-guard try await store.freshCensusStats(viewer: viewer) == store.scanStats(viewer: viewer) else { throw BenchError.censusDiffers }
-print(String(format: "marking census built in %.1f ms (%d rows); equal to the scan for this viewer", built.wall * 1000,
-             Int(try await store.queryForTests("SELECT COUNT(*) FROM marking_census")[0].values[0].integer ?? 0)))
+if options.only == nil || options.only == "census" {
+    let built = try await seconds { _ = try await store.refreshMarkingCensus() }
+    guard try await store.freshCensusStats(viewer: viewer) == store.scanStats(viewer: viewer) else { throw BenchError.censusDiffers }
+    print(String(format: "marking census built in %.1f ms (%d rows); equal to the scan for this viewer", built.wall * 1000,
+                 Int(try await store.queryForTests("SELECT COUNT(*) FROM marking_census")[0].values[0].integer ?? 0)))
+}
 
 print("read paths as \(viewer.organization) (\(viewer.country)) on \(options.url); medians of \(options.rounds) rounds")
 print("path | no policy | policy | ratio | policy + audit | ratio | CPU ratios (policy, + audit) | rows (no policy / policy)")
 typealias Medians = (base: Double, policy: Double, audited: Double)
 var wall: [Medians] = [], cpu: [Medians] = []
-for path in paths {
+let pathKeys = ["lookups", "listing", "census", "scan"]
+for (key, path) in zip(pathKeys, paths) where options.only == nil || options.only == key {
     var times: [[(wall: Double, cpu: Double)]] = [[], [], []]
     var counts = (0, 0)
     _ = try await path.baseline()   // warm the cache
@@ -209,7 +217,8 @@ for path in paths {
                  w.2 * 1000, w.2 / w.0, c.1 / c.0, c.2 / c.0, counts.0, counts.1))
 }
 // Totals of the three reads, with the statistics from the census (paths 0, 1, 2) and by scan (0, 1, 3).
-for (label, chosen) in [("all three, statistics from the census", [0, 1, 2]), ("all three, statistics by scan", [0, 1, 3])] {
+for (label, chosen) in [("all three, statistics from the census", [0, 1, 2]), ("all three, statistics by scan", [0, 1, 3])]
+where options.only == nil {
     let w = chosen.reduce((0.0, 0.0, 0.0)) { ($0.0 + wall[$1].base, $0.1 + wall[$1].policy, $0.2 + wall[$1].audited) }
     let c = chosen.reduce((0.0, 0.0, 0.0)) { ($0.0 + cpu[$1].base, $0.1 + cpu[$1].policy, $0.2 + cpu[$1].audited) }
     print(String(format: "%@ | %.2f ms | %.2f ms | %.2f | %.2f ms | %.2f | %.2f, %.2f |", label, w.0 * 1000, w.1 * 1000, w.1 / w.0,
