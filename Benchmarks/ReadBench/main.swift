@@ -109,7 +109,7 @@ nonisolated func runBench(_ options: Options) async throws {
                     FROM \(kind.table) t JOIN load_files f ON f.file_id = t.file_id JOIN loads l ON l.load_id = f.load_id
                     WHERE t.record_id = ? ORDER BY t.version
                     """, [.text(id)])
-                rows += found.map { Store.decodeForTests(kind, $0) }.count
+                rows += found.map { Store.decodeVersionForTests(kind, $0) }.count
             }
             return rows
         }, policy: { audit in

@@ -22,4 +22,11 @@ extension Store {
     public static func decodeForTests(_ kind: Kind, _ row: SQLRow) -> Record {
         record(kind, row)
     }
+
+    /// A row of a version lookup (the record, its file's path and load), decoded as
+    /// `versions(of:id:viewer:)` decodes it (SPI `Testing`).
+    @_spi(Testing)
+    public static func decodeVersionForTests(_ kind: Kind, _ row: SQLRow) -> StoredVersion {
+        storedVersion(kind, row)
+    }
 }

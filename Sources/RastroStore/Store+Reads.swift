@@ -75,15 +75,17 @@ extension Store {
             """, [.text(id)] + binds)
         let redactor = try await redactor(for: viewer)
         return rows.map { row in
-            var record = Self.record(kind, row)
-            redactor.apply(&record)
-            return StoredVersion(
-                record: record,
-                version: Int(row["version"].integer ?? 0),
-                isCurrent: row["is_current"].integer == 1,
-                provenance: Provenance(loadID: row["source_load"].text ?? "", sourceFile: row["source_path"].text ?? "",
-                                       line: Int(row["line"].integer ?? 0), loadedAt: row["loaded_at"].text ?? ""))
+            var version = Self.storedVersion(kind, row)
+            redactor.apply(&version.record)
+            return version
         }
+    }
+
+    /// A version as `versions(of:id:viewer:)` selects it: the record's row with its file's path and load.
+    static func storedVersion(_ kind: Kind, _ row: SQLRow) -> StoredVersion {
+        StoredVersion(record: record(kind, row), version: Int(row["version"].integer ?? 0), isCurrent: row["is_current"].integer == 1,
+                      provenance: Provenance(loadID: row["source_load"].text ?? "", sourceFile: row["source_path"].text ?? "",
+                                             line: Int(row["line"].integer ?? 0), loadedAt: row["loaded_at"].text ?? ""))
     }
 
     /// The current records of `kind` that the viewer may see, in id order (for small kinds and tests;

@@ -166,6 +166,42 @@ struct WorkbenchTests {
         }
     }
 
+    @Test("a load that re-marks an input hides, from then on, the results derived from it", arguments: TestBackend.all)
+    func remarkedInput(_ backend: TestBackend) async throws {
+        try await withServer(backend) { base, fixture in
+            // An analysis whose one alert rests on the consignment released to US-DEA.
+            let released = WorkbenchFixture.released
+            let assessment = #"{"kind":"consignments","id":"\#(released)","name":"Quimica Released","risk":0.93,"date":"2026-03-02","#
+                + #""reasons":[{"rule":"unaccounted_quantity","contribution":2.5,"detail":"500 kg not accounted for","#
+                + #""evidence":[{"kind":"consignments","id":"\#(released)"}]}]}"#
+            try await fixture.test.store.writeAnalysis(AnalysisRun(
+                runID: "run-remark", startedAt: "2026-05-01T00:00:00Z", finishedAt: "2026-05-01T00:00:05Z", actor: "test", summary: "{}",
+                findings: #"{"consignments":[{"consignment_id":"\#(released)","risk":0.93,"flags":["unaccounted_quantity"]}]}"#,
+                alerts: "[" + assessment + "]", detail: #"{"consignments":["# + assessment + #"],"entities":[],"areas":[]}"#))
+            let tom = WorkbenchClient(base: base)
+            try await tom.signIn("tom", WorkbenchFixture.passwords["tom"]!)
+            let before = try await tom.get("/alerts")
+            #expect(before.status == 200)
+            #expect(before.body.contains(released), "the liaison sees the alert on the consignment released to it")
+            #expect(try await tom.get("/alerts").body.contains(released), "and again from the kept view")
+
+            // Its originator re-marks the consignment for Mexico only; no analysis runs after.
+            let header = "consignment_id,arrival_date,port_locode,chemical_cas,quantity_kg,importer_name,originator,tlp,releasable_to"
+            let folder = try Fixtures.folder(["consignments.csv": """
+                \(header)
+                \(released),2026-03-02,MXZLO,41661-47-6,500,Quimica Released SA de CV,MX-ANAM,amber,MX
+
+                """])
+            _ = try await Ingestor(store: fixture.test.store, settings: fixture.test.settings, options: IngestOptions()).run([folder])
+            let after = try await tom.get("/alerts")
+            #expect(after.status == 200)
+            #expect(!after.body.contains(released), "the alert rests on an input the liaison may no longer see")
+            let ana = WorkbenchClient(base: base)
+            try await ana.signIn("ana", WorkbenchFixture.passwords["ana"]!)
+            #expect(try await ana.get("/alerts").body.contains(released), "the node's analysts still see it")
+        }
+    }
+
     @Test("the audit page verifies the chain for admins", arguments: TestBackend.all)
     func audit(_ backend: TestBackend) async throws {
         try await withServer(backend) { base, _ in

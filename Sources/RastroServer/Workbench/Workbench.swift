@@ -301,8 +301,6 @@ struct WebError: Error {
     static func notFound() -> WebError { WebError(.notFound, "error.notFound") }
 }
 
-/// The last analysis as each organization may see it, decoded once per run (a run's JSON is
-/// large: decoding it on every page would cost more than the page).
 /// What each viewer may see of resolved entities (`EntityView.visibleName`: the name, how many
 /// members, the marking), kept until the next load or resolution run: the search page checks every
 /// entity it lists this way, and the largest have hundreds of members to check one by one.
@@ -327,6 +325,8 @@ final class EntitySummaries: Sendable {
     }
 }
 
+/// The last analysis as each organization may see it, decoded once per run and load (a run's JSON
+/// is large: decoding it on every page would cost more than the page).
 final class RunCache: Sendable {
     private let entries = Mutex([String: (runID: String, data: String, run: SharedRun)]())
 
