@@ -8,7 +8,8 @@ import RastroShare
 @_spi(Testing) import RastroStore
 import RastroTesting
 
-/// A browser for workbench tests: keeps cookies, never follows redirects, reads pages as text.
+/// A browser for workbench tests: keeps cookies, never follows redirects, reads pages as text. The
+/// one HTTP client of the workbench's tests.
 final class WorkbenchClient: @unchecked Sendable {
     struct Page {
         var status: Int
@@ -24,10 +25,13 @@ final class WorkbenchClient: @unchecked Sendable {
 
     static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
     let base: String
+    /// Sent as `Accept-Language` when set (the server otherwise answers in its default language).
+    let language: String?
     var cookies: [String: String] = [:]
 
-    init(base: String) {
+    init(base: String, language: String? = nil) {
         self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
+        self.language = language
     }
 
     func get(_ path: String) async throws -> Page { try await send(path, method: .GET, form: nil) }
@@ -43,6 +47,7 @@ final class WorkbenchClient: @unchecked Sendable {
             request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; "))
         }
         if let origin { request.headers.add(name: "Origin", value: origin) }
+        if let language { request.headers.add(name: "Accept-Language", value: language) }
         if let form {
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")

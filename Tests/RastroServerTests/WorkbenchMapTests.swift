@@ -1,6 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
 import RastroIngest
 import RastroModel
 import RastroServer
@@ -124,81 +122,36 @@ import Testing
     func theMapAndItsDataNeedASessionAndFollowTheViewer(_ backend: TestBackend) async throws {
         let test = try await Self.store(backend)
         let server = try await RunningServer.start(test.url)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        defer { Task { try? await client.shutdown(); await server.stop(); await test.dispose() } }
-        let base = server.base
-        var stranger = Browser(client: client)
-        let anonymous = try await stranger.get(base + "map/data.json?bbox=-105,18,-103,21")
-        #expect(anonymous.status == 303 && (anonymous.headers["location"] ?? "").hasPrefix("/login"))
+        defer { Task { await server.stop(); await test.dispose() } }
+        let stranger = WorkbenchClient(base: server.base, language: "en")
+        let anonymous = try await stranger.get("/map/data.json?bbox=-105,18,-103,21")
+        #expect(anonymous.status == 303 && (anonymous.header("location") ?? "").hasPrefix("/login"))
 
-        var browser = Browser(client: client)
-        try await browser.signIn(base, user: "sam", password: "correct horse")
-        let page = try await browser.get(base + "map")
+        let browser = WorkbenchClient(base: server.base, language: "en")
+        let signedIn = try await browser.signIn("sam", "correct horse")
+        #expect(signedIn.status == 303 && browser.cookies["rastro_session"] != nil)
+        let page = try await browser.get("/map")
         #expect(page.status == 200)
-        #expect(page.text.contains(#"id="map""#) && page.text.contains("/static/map.js") && page.text.contains("data-s-layer-points"))
-        #expect(!page.text.contains("[map."), "a catalog key is missing")
+        #expect(page.body.contains(#"id="map""#) && page.body.contains("/static/map.js") && page.body.contains("data-s-layer-points"))
+        #expect(!page.body.contains("[map."), "a catalog key is missing")
 
-        let data = try await browser.get(base + "map/data.json?bbox=-105,18,-103,21")
+        let data = try await browser.get("/map/data.json?bbox=-105,18,-103,21")
         #expect(data.status == 200)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(data.text.utf8)) as? [String: Any])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(data.body.utf8)) as? [String: Any])
         let points = try #require((json["points"] as? [String: Any])?["items"] as? [[Any]])
         #expect(points.count == 120 && points.allSatisfy { ($0.first as? String)?.hasPrefix("V1@") == true })
         let legs = try #require((json["legs"] as? [String: Any])?["items"] as? [[String: Any]])
         #expect(legs.compactMap { $0["id"] as? String } == ["L-1"])
-        #expect(!data.text.contains("V9") && !data.text.contains("L-RED"))
-        #expect(try await browser.get(base + "map/data.json?bbox=nonsense").status == 400)
+        #expect(!data.body.contains("V9") && !data.body.contains("L-RED"))
+        #expect(try await browser.get("/map/data.json?bbox=nonsense").status == 400)
 
-        let route = try await browser.get(base + "consignments/C-1/route.geojson")
-        #expect(route.status == 200 && route.headers["content-type"]?.hasPrefix("application/geo+json") == true)
-        let geo = try #require(try JSONSerialization.jsonObject(with: Data(route.text.utf8)) as? [String: Any])
+        let route = try await browser.get("/consignments/C-1/route.geojson")
+        #expect(route.status == 200 && route.header("content-type")?.hasPrefix("application/geo+json") == true)
+        let geo = try #require(try JSONSerialization.jsonObject(with: Data(route.body.utf8)) as? [String: Any])
         let features = try #require(geo["features"] as? [[String: Any]])
         let layers = features.compactMap { ($0["properties"] as? [String: Any])?["layer"] as? String }
         #expect(layers.filter { $0 == "leg" }.count == 1 && layers.filter { $0 == "point" }.count == 120 && layers.contains("track"))
-        #expect(!route.text.contains("V9") && !route.text.contains("L-RED"))
-        #expect(try await browser.get(base + "consignments/C-RED/route.geojson").status == 404)
-    }
-}
-
-/// A signed-in browser: the session cookie, kept by hand (redirects are not followed).
-struct Browser {
-    let client: HTTPClient
-    var cookies: [String: String] = [:]
-
-    struct Page {
-        var status: Int
-        var headers: [String: String]
-        var text: String
-    }
-
-    mutating func signIn(_ base: String, user: String, password: String) async throws {
-        let form = try await get(base + "login")
-        let token = try #require(form.text.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1)
-        let body = "user=\(user)&password=\(password.replacingOccurrences(of: " ", with: "+"))&_csrf=\(token)&next=/"
-        let answer = try await send(base + "login", method: "POST", body: body)
-        #expect(answer.status == 303 && cookies["rastro_session"] != nil)
-    }
-
-    mutating func get(_ url: String) async throws -> Page { try await send(url, method: "GET", body: nil) }
-
-    mutating func send(_ url: String, method: String, body: String?) async throws -> Page {
-        var request = HTTPClientRequest(url: url)
-        request.method = .init(rawValue: method)
-        request.headers.add(name: "Accept-Language", value: "en")
-        if !cookies.isEmpty { request.headers.add(name: "Cookie", value: cookies.map { $0.key + "=" + $0.value }.joined(separator: "; ")) }
-        if let body {
-            request.body = .bytes(ByteBuffer(string: body))
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        }
-        let response = try await client.execute(request, timeout: .seconds(30))
-        var headers: [String: String] = [:]
-        for header in response.headers {
-            headers[header.name.lowercased()] = header.value
-            if header.name.lowercased() == "set-cookie", let pair = header.value.split(separator: ";").first {
-                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                if parts.count == 2 { cookies[parts[0]] = parts[1] }
-            }
-        }
-        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        return Page(status: Int(response.status.code), headers: headers, text: String(buffer: bytes))
+        #expect(!route.body.contains("V9") && !route.body.contains("L-RED"))
+        #expect(try await browser.get("/consignments/C-RED/route.geojson").status == 404)
     }
 }

@@ -1,6 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
 import RastroIngest
 import RastroModel
 import RastroResolve
@@ -8,69 +6,6 @@ import RastroServer
 import RastroShare
 @_spi(Testing) import RastroStore
 import RastroTesting
-
-/// A signed-in browser of the workbench: keeps its cookies, never follows redirects.
-final class WorkbenchBrowser: @unchecked Sendable {
-    struct Page {
-        var status: Int
-        var headers: [String: [String]]
-        var text: String
-        var location: String? { headers["location"]?.first }
-    }
-
-    let base: String
-    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-    var cookies: [String: String] = [:]
-
-    init(base: String) { self.base = base }
-
-    func close() async { try? await client.shutdown() }
-
-    func get(_ path: String) async throws -> Page { try await send("GET", path, body: nil) }
-
-    func post(_ path: String, _ form: [(String, String)]) async throws -> Page {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let body = form.map { $0.0 + "=" + ($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") }.joined(separator: "&")
-        return try await send("POST", path, body: body)
-    }
-
-    func send(_ method: String, _ path: String, body: String?) async throws -> Page {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = .init(rawValue: method)
-        request.headers.add(name: "Accept-Language", value: "es")
-        if !cookies.isEmpty { request.headers.add(name: "Cookie", value: cookies.map { $0.key + "=" + $0.value }.joined(separator: "; ")) }
-        if let body {
-            request.body = .bytes(ByteBuffer(string: body))
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        }
-        let response = try await client.execute(request, timeout: .seconds(60))
-        let text = String(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024))
-        var headers: [String: [String]] = [:]
-        for header in response.headers { headers[header.name.lowercased(), default: []].append(header.value) }
-        for cookie in headers["set-cookie"] ?? [] {
-            let pair = cookie.split(separator: ";").first.map(String.init) ?? ""
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2 { cookies[parts[0]] = parts[1] } else if parts.count == 1 { cookies[parts[0]] = nil }
-        }
-        return Page(status: Int(response.status.code), headers: headers, text: text)
-    }
-
-    /// The `_csrf` value of the first form of a page.
-    static func csrf(_ html: String) -> String? {
-        guard let range = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) else { return nil }
-        let match = String(html[range])
-        return match.split(separator: "\"").dropFirst(3).first.map(String.init)
-    }
-
-    /// GET /login, then POST it with the form's token.
-    func signIn(_ user: String, _ password: String) async throws -> Bool {
-        let login = try await get("/login")
-        guard let token = Self.csrf(login.text) else { return false }
-        let answer = try await post("/login", [("user", user), ("password", password), ("_csrf", token), ("next", "/")])
-        return answer.status == 303 && cookies["rastro_session"] != nil
-    }
-}
 
 /// A node (MX-FUSION) with the `Examples/small` data, a few more consignments (one RED of the
 /// node's own, one AMBER released to US-DEA and MX, one whose importer's name starts with `=`), the
@@ -116,12 +51,16 @@ struct WorkbenchWorld {
         try await store.writeResolution(outcome.write)
     }
 
-    /// A signed-in browser of `user`.
-    func browser(_ user: String) async throws -> WorkbenchBrowser {
-        let browser = WorkbenchBrowser(base: server.base.hasSuffix("/") ? String(server.base.dropLast()) : server.base)
-        guard try await browser.signIn(user, Self.password) else { throw CancellationError() }
+    /// A browser of `user`, signed in, in Spanish.
+    func browser(_ user: String) async throws -> WorkbenchClient {
+        let browser = signedOut()
+        let answer = try await browser.signIn(user, Self.password)
+        guard answer.status == 303, browser.cookies["rastro_session"] != nil else { throw CancellationError() }
         return browser
     }
+
+    /// A browser without a session, in Spanish.
+    func signedOut() -> WorkbenchClient { WorkbenchClient(base: server.base, language: "es") }
 
     /// The entity of the importer of consignment `id`.
     func importerEntity(_ id: String) async throws -> String? {
