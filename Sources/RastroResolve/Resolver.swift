@@ -101,7 +101,7 @@ public struct Resolver: Sendable {
     /// The model from the data: u from random pairs, then m and λ by EM over the candidate pairs,
     /// started from anchor pairs (the same valid tax id and a name at least similar, or the same
     /// core name with the same phone or street address). Returns each candidate's comparison too,
-    /// as its code (`PartyComparison.code`).
+    /// as its code (`PartyFeatures.code`).
     func estimateModel(_ features: PartyFeatures, count: Int, pairs: [(Int, Int)], lap: (String) -> Void) -> (FellegiSunter, [UInt32]) {
         var model = FellegiSunter(fields: PartyComparison.fields)
         var random = SplitMix64(seed: options.seed)
