@@ -146,6 +146,6 @@ let package = Package(
                                                               .product(name: "HTTPTypes", package: "swift-http-types")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "RastroSimTests", dependencies: ["RastroSim", "RastroIngest", "RastroTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "RastroCLITests", dependencies: ["RastroTesting"], exclude: ["Snapshots"], swiftSettings: swiftSettings),
+        .testTarget(name: "RastroCLITests", dependencies: ["RastroStore", "RastroTesting"], exclude: ["Snapshots"], swiftSettings: swiftSettings),
     ]
 )

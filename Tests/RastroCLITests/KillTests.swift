@@ -1,4 +1,5 @@
 import Foundation
+@_spi(Testing) import RastroStore
 import RastroTesting
 import Testing
 
@@ -17,6 +18,19 @@ import Testing
             let stats = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
             return (stats.reduce(0) { $0 + ($1["records"] as? Int ?? 0) }, stats.reduce(0) { $0 + ($1["versions"] as? Int ?? 0) })
         }
+        // The file (over 4 MiB) is big next to the empty table, so the load drops the map's index
+        // and builds it again before it commits: a kill at any moment must leave it in place.
+        let indexes: () async throws -> [String] = {
+            let store = try await Store.open(try DatabaseURL(parsing: url))
+            let sql = url.hasPrefix("sqlite:")
+                ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'track_points' AND sql IS NOT NULL ORDER BY name"
+                : "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'track_points' ORDER BY indexname"
+            let names = try await store.queryForTests(sql).map { $0["name"].text ?? "" }
+            await store.close()
+            return names
+        }
+        let before = try await indexes()
+        #expect(before.contains("track_points_map_cell"))
         // Kill at a few moments: early, in the middle, late.
         for delay in [0.3, 0.9, 1.6] {
             let process = try RastroProcess.start(["ingest", "--database", url, file], directory: folder)
@@ -27,10 +41,12 @@ import Testing
             let (records, versions) = try counts()
             #expect(records == versions)
             #expect(records == 0 || records == rows, "after a kill at \(delay) s (running: \(wasRunning)): \(records) records")
+            #expect(try await indexes() == before, "after a kill at \(delay) s")
         }
         let rerun = try RastroProcess.run(["ingest", "--database", url, file], directory: folder)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         let (records, versions) = try counts()
         #expect(records == rows && versions == rows)
+        #expect(try await indexes() == before)
     }
 }

@@ -16,9 +16,11 @@
 #   PG_PORT=54340       port of the throw-away PostgreSQL cluster (scripts/pg.sh)
 #   SCRATCH=<repo>/.build-bench   swift build --scratch-path (kept apart from the default .build)
 #   KEEP_DBS=1          keep the last run's databases in BENCH_DIR
-#   PEER_INDEX=auto     the peer's secondary index on (source): auto = only when rastro's own
-#                       track_points table has a secondary index (read from the store rastro
-#                       creates), yes, or no
+#   PEER_INDEX=auto     the peer's secondary index: auto = when rastro's own track_points table
+#                       has a secondary index (read from the store rastro creates), the same kind
+#                       of index over the peer's columns: the map's one-degree cell, lat, lon
+#                       (rastro's also leads with a hash bucket for sampling and carries the
+#                       marking); map (always that), source (an index on (source)), or no
 #   PEER_WITHOUT_ROWID=auto   the SQLite peer table WITHOUT ROWID: auto = as rastro's track_points
 #                       table is, yes, or no. When the peer is WITHOUT ROWID, an extra row
 #                       "SQLite, rowid peer" times a plain rowid table too (PEER_ROWID_TOO=0 skips it).
@@ -95,7 +97,7 @@ if [[ -n $(git -C "$REPO" status --porcelain --untracked-files=no -- Sources Pac
 fi
 RASTRO_PRAGMAS=$(grep -ho 'PRAGMA [A-Za-z_]*=[^";]*' "$REPO/Sources/RastroStore/SQLite/SQLiteDatabase.swift" | paste -sd, - | sed 's/,/, /g' || true)
 log "rastro binary: $BUILT_RASTRO (built from $REV), copied to $RASTRO"
-[[ $PEER_INDEX =~ ^(auto|yes|no)$ ]] || die "PEER_INDEX must be auto, yes or no"
+[[ $PEER_INDEX =~ ^(auto|map|yes|source|no)$ ]] || die "PEER_INDEX must be auto, map, source or no"
 [[ $PEER_WITHOUT_ROWID =~ ^(auto|yes|no)$ ]] || die "PEER_WITHOUT_ROWID must be auto, yes or no"
 
 # ---- the files ---------------------------------------------------------------------------------
@@ -164,7 +166,7 @@ sqlite_rm() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
 # The peer's table: the file's columns, PRIMARY KEY (vehicle_id, recorded_at) standing in for
 # rastro's (record_id, version), an index on (source) standing in for rastro's marking index when
 # rastro's table has one (PEER_INDEX), WITHOUT ROWID when rastro's SQLite table is (PEER_WITHOUT_ROWID).
-peer_ddl() { # peer_ddl SCHEMA_PREFIX (e.g. "" or "peer_r1.") WITH_INDEX(1|0) [WITHOUT_ROWID(1|0)]
+peer_ddl() { # peer_ddl SCHEMA_PREFIX ("" for SQLite, "peer_r1." for PostgreSQL) INDEX(map|source|0) [WITHOUT_ROWID(1|0)]
   local tail=";"
   if [[ ${3:-0} == 1 ]]; then tail=" WITHOUT ROWID;"; fi
   cat <<SQL
@@ -178,15 +180,27 @@ CREATE TABLE ${1}track_points (
     PRIMARY KEY (vehicle_id, recorded_at)
 )$tail
 SQL
-  if [[ $2 == 1 ]]; then echo "CREATE INDEX track_points_source ON ${1}track_points (source);"; fi
+  case $2 in
+    map) # the map's one-degree cell (as rastro's 0011 computes it in each dialect), then the position
+      if [[ -n $1 ]]; then
+        echo "CREATE INDEX track_points_cell ON ${1}track_points ((floor(lat + 90)::integer * 1000 + floor(lon + 180)::integer), lat, lon);"
+      else
+        echo "CREATE INDEX track_points_cell ON track_points ((CAST(lat + 90 AS INTEGER) * 1000 + CAST(lon + 180 AS INTEGER)), lat, lon);"
+      fi ;;
+    source) echo "CREATE INDEX track_points_source ON ${1}track_points (source);" ;;
+  esac
 }
-peer_index_for() { # peer_index_for SECONDARY_INDEX_COUNT_IN_RASTRO → 1|0
-  case $PEER_INDEX in yes) echo 1 ;; no) echo 0 ;; *) if (( $1 > 0 )); then echo 1; else echo 0; fi ;; esac
+peer_index_for() { # peer_index_for SECONDARY_INDEX_COUNT_IN_RASTRO → map|source|0
+  case $PEER_INDEX in map|yes) echo map ;; source) echo source ;; no) echo 0 ;; *) if (( $1 > 0 )); then echo map; else echo 0; fi ;; esac
 }
 peer_shape() { # peer_shape WITH_INDEX [WITHOUT_ROWID]
   local wr=""
   if [[ ${2:-0} == 1 ]]; then wr=" WITHOUT ROWID"; fi
-  if [[ $1 == 1 ]]; then echo "PRIMARY KEY (vehicle_id, recorded_at)$wr; INDEX (source)"; else echo "PRIMARY KEY (vehicle_id, recorded_at)$wr; no other index"; fi
+  case $1 in
+    map) echo "PRIMARY KEY (vehicle_id, recorded_at)$wr; INDEX (one-degree cell, lat, lon)" ;;
+    source) echo "PRIMARY KEY (vehicle_id, recorded_at)$wr; INDEX (source)" ;;
+    *) echo "PRIMARY KEY (vehicle_id, recorded_at)$wr; no other index" ;;
+  esac
 }
 
 # sqlite_peer_run RUN WITHOUT_ROWID LOGNAME → T_SEC T_KB: sqlite3 .import into a fresh peer.db

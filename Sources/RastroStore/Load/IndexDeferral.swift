@@ -1,0 +1,46 @@
+import Foundation
+
+/// When a load is big next to the table it fills, the table's secondary indexes are dropped inside
+/// the load's transaction and built again, each by one sort, just before it commits: inserting
+/// millions of rows one by one into an index whose order is not the file's (the map's index on
+/// track points, 0011) touches its pages at random and costs several times the rows themselves.
+///
+/// Only plain indexes are deferred: the primary key and unique indexes stay, because the load's
+/// versioning relies on their conflicts. Both the drop and the rebuild are part of the load's
+/// transaction, so a failed or killed load leaves the indexes as they were. On PostgreSQL the drop
+/// locks the table until the load commits: readers of that table wait for a load that at least
+/// doubles it (typically the first load of a kind), instead of reading beside it.
+struct IndexDeferral {
+    /// A deferred index: its name and the statement that creates it again.
+    struct Index: Sendable, Hashable {
+        var name: String
+        var definition: String
+    }
+
+    /// The fewest bytes a row of any kind takes in an input file; a file's size divided by this
+    /// over-estimates its rows, so that a doubtful case defers (a rebuild is never much slower
+    /// than inserting the rows one by one, while inserting can be many times slower).
+    static let smallestRowBytes = 32
+
+    /// Files smaller than this never defer: their rows fit in the page cache anyway.
+    static let smallestDeferredFile = 4 << 20
+
+    private(set) var deferred: [String: [Index]] = [:]
+
+    /// The rows a file may hold, or nil when it is too small to be worth deferring for (or
+    /// cannot be sized).
+    static func expectedRows(of file: SourceFile) -> Int? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
+              let size = (attributes[.size] as? NSNumber)?.intValue, size >= smallestDeferredFile else { return nil }
+        return size / smallestRowBytes
+    }
+
+    func isDeferred(_ table: String) -> Bool { deferred[table] != nil }
+
+    mutating func record(_ table: String, _ indexes: [Index]) { deferred[table] = indexes }
+
+    /// Every deferred index's definition, in a stable order, for the rebuild before commit.
+    var rebuilds: [Index] {
+        deferred.keys.sorted().flatMap { deferred[$0] ?? [] }
+    }
+}
