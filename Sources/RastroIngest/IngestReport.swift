@@ -48,4 +48,7 @@ public struct IngestProgress: Sendable {
     public var bytesTotal: Int
     public var rows: Int
     public var finishedFile: Bool
+    /// Set once every file is read, when the load will build this many indexes before it
+    /// commits (see `LoadTransaction.indexesToBuild`); 0 otherwise.
+    public var buildingIndexes = 0
 }

@@ -52,6 +52,10 @@ public struct Ingestor: Sendable {
             }
             try rejects?.finish()
             if let rejects, rejects.count > 0 { report.rejectsPath = rejects.path }
+            if load.indexesToBuild > 0 {
+                progress?(IngestProgress(file: "", fileIndex: inputs.count - 1, fileCount: inputs.count, bytesDone: totalBytes,
+                                         bytesTotal: totalBytes, rows: 0, finishedFile: false, buildingIndexes: load.indexesToBuild))
+            }
             try await load.commit(summary: report.summaryJSON)
         } catch {
             await load.rollback()

@@ -45,6 +45,7 @@ import Testing
         }
         let rerun = try RastroProcess.run(["ingest", "--database", url, file], directory: folder)
         #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stderr.contains("building 1 index before the load commits"), "\(rerun.stderr)")
         let (records, versions) = try counts()
         #expect(records == rows && versions == rows)
         #expect(try await indexes() == before)

@@ -68,6 +68,9 @@ public protocol LoadTransaction: AnyObject {
     /// Streams one file's records through `produce`. The store may call `produce` again after an
     /// attempt it undid (it must then read the file from the start); the last call's decision counts.
     func loadFile(_ file: SourceFile, produce: (any RecordSink) async throws -> FileDecision) async throws -> FileCounts
+    /// The indexes this load dropped to build again, by one sort each, when it commits (a load
+    /// that at least doubles a table: see `IndexDeferral`).
+    var indexesToBuild: Int { get }
     /// Makes the load visible, with a JSON summary kept in `loads`.
     func commit(summary: String) async throws
     func rollback() async

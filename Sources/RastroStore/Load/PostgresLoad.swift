@@ -13,6 +13,7 @@ final class PostgresLoad: LoadTransaction {
     private let configuration: StoreConfiguration
     private var finished = false
     private var deferral = IndexDeferral()
+    var indexesToBuild: Int { deferral.rebuilds.count }
 
     private init(database: PostgresDatabase, loadID: String, actor: String, configuration: StoreConfiguration) {
         self.database = database

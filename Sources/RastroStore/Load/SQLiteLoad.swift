@@ -11,6 +11,7 @@ final class SQLiteLoad: LoadTransaction {
     private let database: SQLiteDatabase
     private var finished = false
     private var deferral = IndexDeferral()
+    var indexesToBuild: Int { deferral.rebuilds.count }
 
     init(database: SQLiteDatabase, loadID: String, actor: String, startedAt: String) throws {
         self.database = database

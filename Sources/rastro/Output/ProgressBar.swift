@@ -16,6 +16,15 @@ final class ProgressBar: @unchecked Sendable {
 
     func update(_ progress: IngestProgress) {
         lock.withLock {
+            if progress.buildingIndexes > 0 {
+                let what = "building \(progress.buildingIndexes) index\(progress.buildingIndexes == 1 ? "" : "es") before the load commits"
+                if interactive {
+                    FileHandle.standardError.write(Data("\r\(what)…\u{1B}[K".utf8))
+                } else {
+                    Terminal.note(what)
+                }
+                return
+            }
             let now = Date()
             let elapsed = max(now.timeIntervalSince(start), 0.001)
             let rows = rowsBeforeFile + progress.rows
