@@ -39,7 +39,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "RastroModel",
-            resources: [.copy("Resources/chemicals.json"), .copy("Resources/countries.json")],
+            resources: [.copy("Resources/chemicals.json"), .copy("Resources/countries.json"), .copy("Resources/reasons.json")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -55,6 +55,20 @@ import Testing
         for assessment in first.consignments where assessment.risk >= 0.5 {
             #expect(!assessment.reasons.isEmpty && assessment.reasons.allSatisfy { !$0.evidence.isEmpty })
         }
+        // Every reason says its sentence as a message in both languages: the English one is the
+        // detail, every slot filled, and the Spanish one differs.
+        let reasons = (first.consignments + first.entities).flatMap(\.reasons)
+        #expect(reasons.count > 100)
+        var keys: Set<String> = []
+        for reason in reasons {
+            let text = try #require(reason.text, "\(reason.rule): no message")
+            keys.insert(text.key)
+            let spanish = ReasonTemplates.render(text, language: "es")
+            #expect(ReasonTemplates.render(text, language: "en") == reason.detail)
+            #expect(!reason.detail.contains("{") && !spanish.contains("{"), "\(reason.detail) / \(spanish)")
+            #expect(spanish != reason.detail, "\(reason.detail)")
+        }
+        #expect(keys.count >= 10, "\(keys.sorted())")
         // Better than chance by a margin on this world (the targets are measured on unseen medium worlds).
         let evaluation = Evaluator.evaluate(findings: decoded, truth: truth)
         #expect((evaluation.consignments.auc ?? 0) > 0.75, "AUC \(evaluation.consignments.auc ?? 0)")

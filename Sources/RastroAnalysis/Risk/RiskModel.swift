@@ -124,10 +124,10 @@ struct Scorer {
     var config: RiskConfig
     var reasons: [RiskReason] = []
 
-    mutating func fire(_ rule: String, strength: Double = 1, _ detail: String, _ evidence: [Findings.EvidenceRef]) {
+    mutating func fire(_ rule: String, strength: Double = 1, _ text: ReasonText, _ evidence: [Findings.EvidenceRef]) {
         let weight = config.weight(rule)
         guard weight != 0, strength > 0 else { return }
-        reasons.append(RiskReason(rule: rule, contribution: weight * min(1, strength), detail: detail, evidence: evidence))
+        reasons.append(RiskReason(rule: rule, contribution: weight * min(1, strength), text: text, evidence: evidence))
     }
 
     var risk: Double {

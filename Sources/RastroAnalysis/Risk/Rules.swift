@@ -220,30 +220,32 @@ struct Rules {
     /// A declaration that disagrees with itself: CAS number and name naming different chemicals
     /// (one of them listed), or an HS code that is not the listed chemical's, or the HS subheading of
     /// a Table I chemical on an unlisted one.
-    static func declarationMismatch(_ consignment: Consignment, catalog: ChemicalCatalog) -> (strength: Double, detail: String)? {
+    static func declarationMismatch(_ consignment: Consignment, catalog: ChemicalCatalog) -> (strength: Double, text: ReasonText)? {
         let cas = consignment.chemical.cas, name = consignment.chemical.name
         let byCAS = cas.flatMap { catalog.chemical(cas: $0) }
         let byName = name.flatMap { catalogChemical(named: $0, catalog) }
         if let cas, let byCAS, let byName, byCAS.cas != byName.cas {
-            return (1, "CAS \(cas) is \(byCAS.nameEN) but the name says \(byName.nameEN)")
+            return (1, ReasonText("mislabelling.names", ["cas": .text(cas), "byCAS": byCAS.reasonValue, "byName": byName.reasonValue]))
         }
         if let cas, let name, let byCAS, byName == nil {
-            return (0.8, "CAS \(cas) is \(byCAS.nameEN) but the name says \u{201C}\(name)\u{201D}")
+            return (0.8, ReasonText("mislabelling.unlisted_name", ["cas": .text(cas), "byCAS": byCAS.reasonValue, "name": .text(name)]))
         }
         if let cas, let byName, byCAS == nil, CASNumber(cas) != nil {
-            return (0.8, "the name says \(byName.nameEN) (CAS \(byName.cas)) but the CAS number is \(cas)")
+            return (0.8, ReasonText("mislabelling.cas", ["byName": byName.reasonValue, "nameCAS": .text(byName.cas), "cas": .text(cas)]))
         }
         guard let hs = consignment.hsCode, hs.count >= 6 else { return nil }
         let subheading = String(hs.filter(\.isNumber).prefix(6))
         func sixDigits(_ code: String) -> String { String(code.filter(\.isNumber).prefix(6)) }
         if let chemical = byCAS ?? byName {
             guard !chemical.hsCodes.isEmpty, !chemical.hsCodes.contains(where: { sixDigits($0) == subheading }) else { return nil }
-            return (0.6, "HS code \(hs) is not one of \(chemical.nameEN)'s (\(chemical.hsCodes.joined(separator: ", ")))")
+            return (0.6, ReasonText("mislabelling.hs", ["hs": .text(hs), "chemical": chemical.reasonValue,
+                                                        "codes": .text(chemical.hsCodes.joined(separator: ", "))]))
         }
         let hidden = catalog.chemicals.filter { $0.table == "I" && $0.hsCodes.contains { sixDigits($0) == subheading } }
         guard let first = hidden.first else { return nil }
-        return (0.6, "HS code \(hs) is the subheading of \(first.nameEN)\(hidden.count > 1 ? " and \(hidden.count - 1) other Table I chemical(s)" : ""), "
-                + "but the declared chemical (\(name ?? cas ?? "unnamed")) is not in the catalog")
+        return (0.6, ReasonText(hidden.count > 1 ? "mislabelling.hidden_more" : "mislabelling.hidden",
+                                ["hs": .text(hs), "chemical": first.reasonValue, "count": "\(hidden.count - 1)",
+                                 "declared": .text(name ?? cas ?? "unnamed")]))
     }
 
     func consignments() -> [Assessment] {
@@ -265,43 +267,44 @@ struct Rules {
             var newest = consignment.arrivalDate
             if let chemical {
                 if chemical.fentanylPrecursor {
-                    score.fire("fentanyl_precursor", "\(chemical.nameEN) is a fentanyl precursor (UN 1988 Table \(chemical.table ?? "I"))", me)
+                    score.fire("fentanyl_precursor", ReasonText("fentanyl_precursor", ["chemical": chemical.reasonValue, "table": .text(chemical.table ?? "I")]), me)
                 } else if chemical.table == "I" {
-                    score.fire("table_i_precursor", "\(chemical.nameEN) is in Table I of the UN 1988 Convention", me)
+                    score.fire("table_i_precursor", ReasonText("table_i_precursor", ["chemical": chemical.reasonValue]), me)
                 }
                 if chemical.table == "I", consignment.penReference == nil {
-                    score.fire("pen_missing", "a Table I chemical with no pre-export notification reference", me)
+                    score.fire("pen_missing", ReasonText("pen_missing"), me)
                 }
             }
             // Declaration against itself.
             if let mismatch = Self.declarationMismatch(consignment, catalog: catalog) {
-                score.fire("mislabelling", strength: mismatch.strength, mismatch.detail, me)
+                score.fire("mislabelling", strength: mismatch.strength, mismatch.text, me)
             }
             // The importer.
             let registry = organizationsOf[importer] ?? []
             if registry.isEmpty {
-                score.fire("unregistered_importer", "the importer matches no registered organization", me)
+                score.fire("unregistered_importer", ReasonText("unregistered_importer"), me)
             } else if let founded = registry.compactMap({ $0.registeredOn.flatMap(Clock.day) }).min(), day - founded < config.newCompanyDays {
                 let days = abs(day - founded)
-                score.fire("new_importer", "the importer was registered \(days) day\(days == 1 ? "" : "s") \(day >= founded ? "before" : "after") the arrival",
+                score.fire("new_importer", ReasonText("new_importer." + (day >= founded ? "before" : "after") + (days == 1 ? ".one" : ""),
+                                                      ["days": "\(days)"]),
                            me + registry.map { .init(kind: Kind.organizations.rawValue, id: $0.orgID) })
             }
             if let tax = consignment.importerTaxID {
                 if case .failure = RFC.validate(tax.uppercased().filter { $0.isLetter || $0.isNumber || $0 == "&" }) {
-                    score.fire("tax_id_problem", "the importer's tax id fails the RFC check", me)
+                    score.fire("tax_id_problem", ReasonText("tax_id_problem.rfc"), me)
                 }
             } else {
-                score.fire("tax_id_problem", strength: 0.7, "the declaration gives no importer tax id", me)
+                score.fire("tax_id_problem", strength: 0.7, ReasonText("tax_id_problem.missing"), me)
             }
             let addresses = [consignment.importerAddress].compactMap { $0 } + registry.compactMap(\.address)
             if addresses.isEmpty {
-                score.fire("unknown_address", "no address is known for the importer", me)
+                score.fire("unknown_address", ReasonText("unknown_address"), me)
             } else if addresses.contains(where: Self.looksResidential) {
-                score.fire("residential_address", "the importer's address looks residential", me)
+                score.fire("residential_address", ReasonText("residential_address"), me)
             }
             if let origin = consignment.originPortLOCODE, config.transshipmentCountries.contains(String(origin.prefix(2))),
                consignment.exporterCountry.map({ !origin.hasPrefix($0) }) ?? true {
-                score.fire("transshipment", "loaded at \(origin), a transshipment hub, not in the exporter's country", me)
+                score.fire("transshipment", ReasonText("transshipment", ["port": .text(origin)]), me)
             }
             let key = importer + "\u{0}" + MassBalance.chemicalKey(consignment.chemical)
             let mine = history[key] ?? []
@@ -312,7 +315,7 @@ struct Rules {
             if consignment.quantityKg <= config.structuringMaxKg, near.count >= config.structuringCount {
                 let ports = Set(near.map(\.portLOCODE))
                 score.fire("structuring", strength: ports.count >= 2 ? 1 : 0.6,
-                           "\(near.count) small lots of the same chemical within \(config.structuringDays) days through \(ports.count) port(s)",
+                           ReasonText("structuring", ["count": "\(near.count)", "days": "\(config.structuringDays)", "ports": "\(ports.count)"]),
                            near.map { .init(kind: Kind.consignments.rawValue, id: $0.consignmentID) })
             }
             if mine.count >= 5 {
@@ -322,24 +325,24 @@ struct Rules {
                 // Identical earlier lots have no spread: a tenth of a log unit (about 10 %) stands in for it.
                 let z = (Foundation.log(max(consignment.quantityKg, 0.001)) - mean) / max(sd, 0.1)
                 if abs(z) >= config.unusualZ {
-                    score.fire("unusual_quantity", "\(Int(consignment.quantityKg)) kg is unusual for this importer (z = \(String(format: "%.1f", z)))", me)
+                    score.fire("unusual_quantity", ReasonText("unusual_quantity", ["kg": "\(Int(consignment.quantityKg))", "z": .text(String(format: "%.1f", z))]), me)
                 }
             }
             // Where the lot went: the importer, and who bought from it directly.
             let trace = traceOf[id]
             let direct = Set((trace?.steps ?? []).filter { $0.depth == 1 && $0.quantityKg > 0.5 }.map(\.toEntity)).subtracting([importer])
             if let incidents = namedInIncident[importer] {
-                score.fire("named_in_incident", "the importer is named in \(incidents.count) incident(s)",
+                score.fire("named_in_incident", ReasonText("named_in_incident.importer", ["count": "\(incidents.count)"]),
                            incidents.map { .init(kind: Kind.incidents.rawValue, id: $0) })
             } else if let buyer = direct.sorted().first(where: { namedInIncident[$0] != nil }), let incidents = namedInIncident[buyer] {
-                score.fire("named_in_incident", strength: 0.4, "a direct buyer of the lot is named in \(incidents.count) incident(s)",
+                score.fire("named_in_incident", strength: 0.4, ReasonText("named_in_incident.buyer", ["count": "\(incidents.count)"]),
                            incidents.map { .init(kind: Kind.incidents.rawValue, id: $0) })
             }
             if let links = associatedWithNamed[importer], let first = links.first {
-                score.fire("associated_with_incident_party", "the importer shares a \(first.kind) with a party named in an incident",
+                score.fire("associated_with_incident_party", ReasonText("associated.importer", ["link": .phrase(ReasonText("link." + first.kind))]),
                            (namedInIncident[first.other] ?? []).map { .init(kind: Kind.incidents.rawValue, id: $0) })
             } else if let buyer = direct.sorted().first(where: { associatedWithNamed[$0] != nil }), let first = associatedWithNamed[buyer]?.first {
-                score.fire("associated_with_incident_party", strength: 0.5, "a direct buyer shares a \(first.kind) with a party named in an incident",
+                score.fire("associated_with_incident_party", strength: 0.5, ReasonText("associated.buyer", ["link": .phrase(ReasonText("link." + first.kind))]),
                            (namedInIncident[first.other] ?? []).map { .init(kind: Kind.incidents.rawValue, id: $0) })
             }
             let chemicalKey = MassBalance.chemicalKey(consignment.chemical)
@@ -356,13 +359,14 @@ struct Rules {
             }
             if let worst = gapRows.max(by: { $0.gap / max($0.tolerance, 1e-9) < $1.gap / max($1.tolerance, 1e-9) }) {
                 score.fire("mass_balance_gap", strength: min(1, worst.gap / max(worst.tolerance, 1e-9) / 3),
-                           String(format: "%.1f kg unaccounted for in %@ to %@ (tolerance %.1f kg)", worst.gap, worst.periodStart, worst.periodEnd, worst.tolerance),
+                           ReasonText("mass_balance_gap.consignment", ["gap": .text(String(format: "%.1f", worst.gap)), "start": .text(worst.periodStart),
+                                                                       "end": .text(worst.periodEnd), "tolerance": .text(String(format: "%.1f", worst.tolerance))]),
                            worst.received.evidence + worst.transferredOut.evidence + (worst.reportID.map { [.init(kind: Kind.usageReports.rawValue, id: $0)] } ?? []))
                 newest = max(newest, worst.periodEnd)
             }
             if !missing.isEmpty {
                 score.fire("missing_usage_report", strength: 0.5 + 0.5 * min(1, Double(missing.count - 1) / 2),
-                           "\(missing.count) overdue usage report(s) missing from the importer or a direct buyer",
+                           ReasonText("missing_usage_report", ["count": "\(missing.count)"]),
                            missing.flatMap { $0.received.evidence }.prefix(10).map { $0 })
             }
             // The trips that carried this lot: the import, and the first sales of it.
@@ -371,7 +375,7 @@ struct Rules {
             let evidence = legIDs.flatMap { routesOfLeg[$0] ?? [] }
             let stops = evidence.filter { $0.kind == .dwell || $0.kind == .offCorridor }
             if let stop = stops.max(by: { ($0.kind == .dwell ? 1 : 0, $0.value) < ($1.kind == .dwell ? 1 : 0, $1.value) }) {
-                score.fire("route_deviation", strength: stop.kind == .dwell ? 1 : 0.6, stop.detail,
+                score.fire("route_deviation", strength: stop.kind == .dwell ? 1 : 0.6, stop.text,
                            [.init(kind: Kind.legs.rawValue, id: stop.legID)] + stop.pointIDs.prefix(3).map { .init(kind: Kind.trackPoints.rawValue, id: $0) })
                 newest = max(newest, Timestamp.format(epoch: stop.end))
             }
@@ -381,8 +385,8 @@ struct Rules {
             for step in trace?.steps ?? [] where step.quantityKg >= 1 { carrying.formUnion(legsOfTransfer[step.transferID] ?? []) }
             if let found = carrying.compactMap({ recurringOfLeg[$0] }).max(by: { ($0.weight, $1.stop.legID) < ($1.weight, $0.stop.legID) }) {
                 score.fire("recurring_stop", strength: min(1, (Double(found.otherLegs.count) + 0.5 * Double(found.reports.count)) / 3),
-                           String(format: "a trip carrying the lot stopped at (%.4f, %.4f), where %d other vehicle(s) also stopped away from known sites and %d field report(s) were made",
-                                  found.stop.lat, found.stop.lon, found.otherLegs.count, found.reports.count),
+                           ReasonText("recurring_stop", ["lat": .text(String(format: "%.4f", found.stop.lat)), "lon": .text(String(format: "%.4f", found.stop.lon)),
+                                                         "others": "\(found.otherLegs.count)", "reports": "\(found.reports.count)"]),
                            [.init(kind: Kind.legs.rawValue, id: found.stop.legID)] + found.stop.pointIDs.prefix(2).map { .init(kind: Kind.trackPoints.rawValue, id: $0) }
                             + found.otherLegs.prefix(5).map { .init(kind: Kind.legs.rawValue, id: $0) }
                             + found.reports.prefix(5).map { .init(kind: Kind.observations.rawValue, id: $0) })
@@ -393,13 +397,13 @@ struct Rules {
                 let found = routesOfLeg[leg] ?? []
                 return found.contains { $0.kind == .trackingGap } && found.contains { $0.kind == .lateArrival }
             }), let gap = routesOfLeg[dark]?.first(where: { $0.kind == .trackingGap }) {
-                score.fire("dark_and_late", "a trip carrying the lot lost its signal and arrived late: " + gap.detail,
+                score.fire("dark_and_late", ReasonText("dark_and_late", ["detail": .phrase(gap.text)]),
                            [.init(kind: Kind.legs.rawValue, id: dark)] + gap.pointIDs.map { .init(kind: Kind.trackPoints.rawValue, id: $0) })
             }
             // A trip carrying the lot that lost its signal for longer than the drive needs.
             if let dark = carrying.sorted().compactMap({ leg in (routesOfLeg[leg] ?? []).filter { $0.kind == .darkStop }.max { $0.value < $1.value } })
                 .max(by: { ($0.value, $1.legID) < ($1.value, $0.legID) }) {
-                score.fire("dark_stop", strength: min(1, dark.value / 60), "a trip carrying the lot was " + dark.detail,
+                score.fire("dark_stop", strength: min(1, dark.value / 60), ReasonText("dark_stop", ["detail": .phrase(dark.text)]),
                            [.init(kind: Kind.legs.rawValue, id: dark.legID)] + dark.pointIDs.map { .init(kind: Kind.trackPoints.rawValue, id: $0) })
             }
             // A holder of the lot whose own trips, soon after it received the lot, stopped at such a place.
@@ -418,22 +422,23 @@ struct Rules {
                 (self.resellerClaims[holder + "\u{0}" + chemicalKey] ?? []).first { $0.start <= received && received <= $0.end }.map { (holder, $0) }
             }).first {
                 score.fire("reseller_consumption",
-                           String(format: "%@, registered as a reseller, declared %.1f kg consumed in %@, the period it received part of the lot",
-                                  entities.names[claim.0] ?? claim.0, claim.1.kg, claim.1.reportID),
+                           ReasonText("reseller_consumption.consignment", ["holder": .text(entities.names[claim.0] ?? claim.0),
+                                                                           "kg": .text(String(format: "%.1f", claim.1.kg)), "report": .text(claim.1.reportID)]),
                            [.init(kind: Kind.usageReports.rawValue, id: claim.1.reportID)] + (organizationsOf[claim.0] ?? []).prefix(2).map { .init(kind: Kind.organizations.rawValue, id: $0.orgID) })
             }
             if let (holder, found) = holderStop {
                 score.fire("holder_recurring_stop", strength: min(1, (Double(found.otherLegs.count) + 0.5 * Double(found.reports.count)) / 3),
-                           String(format: "within %d days of receiving the lot, a trip of its holder %@ stopped at (%.4f, %.4f), where %d other vehicle(s) also stopped away from known sites",
-                                  config.holderWindowDays, entities.names[holder] ?? holder, found.stop.lat, found.stop.lon, found.otherLegs.count),
+                           ReasonText("holder_recurring_stop", ["days": "\(config.holderWindowDays)", "holder": .text(entities.names[holder] ?? holder),
+                                                                "lat": .text(String(format: "%.4f", found.stop.lat)), "lon": .text(String(format: "%.4f", found.stop.lon)),
+                                                                "others": "\(found.otherLegs.count)"]),
                            [.init(kind: Kind.legs.rawValue, id: found.stop.legID)] + found.otherLegs.prefix(5).map { .init(kind: Kind.legs.rawValue, id: $0) }
                             + found.reports.prefix(5).map { .init(kind: Kind.observations.rawValue, id: $0) })
             }
             if let gap = evidence.first(where: { $0.kind == .trackingGap }) {
-                score.fire("tracking_gap", gap.detail, [.init(kind: Kind.legs.rawValue, id: gap.legID)])
+                score.fire("tracking_gap", gap.text, [.init(kind: Kind.legs.rawValue, id: gap.legID)])
             }
             if let late = evidence.first(where: { $0.kind == .lateArrival }) {
-                score.fire("late_arrival", late.detail, [.init(kind: Kind.legs.rawValue, id: late.legID)])
+                score.fire("late_arrival", late.text, [.init(kind: Kind.legs.rawValue, id: late.legID)])
             }
             return Assessment(kind: Kind.consignments.rawValue, id: id, name: consignment.importerName, risk: score.risk,
                               reasons: score.reasons.sorted { $0.contribution > $1.contribution }, date: newest)
@@ -460,25 +465,27 @@ struct Rules {
             var score = Scorer(config: config)
             if let import_ = best[id], import_.risk >= 0.2 {
                 score.reasons.append(RiskReason(rule: "risky_import", contribution: Foundation.log(import_.risk / (1 - import_.risk)) - config.intercept,
-                                                detail: String(format: "its riskiest import %@ scores %.2f", import_.id, import_.risk),
+                                                text: ReasonText("risky_import", ["id": .text(import_.id), "score": .text(String(format: "%.2f", import_.risk))]),
                                                 evidence: [.init(kind: Kind.consignments.rawValue, id: import_.id)]))
             }
             if let incidents = namedInIncident[id] {
-                score.fire("named_in_incident", "named in \(incidents.count) incident(s)", incidents.map { .init(kind: Kind.incidents.rawValue, id: $0) })
+                score.fire("named_in_incident", ReasonText("named_in_incident.entity", ["count": "\(incidents.count)"]), incidents.map { .init(kind: Kind.incidents.rawValue, id: $0) })
             }
             if let links = associatedWithNamed[id], let first = links.first {
-                score.fire("associated_with_incident_party", "shares a \(first.kind) (\(first.value)) with a party named in an incident",
+                score.fire("associated_with_incident_party", ReasonText("associated.entity", ["link": .phrase(ReasonText("link." + first.kind)),
+                                                                                         "value": .text(first.value)]),
                            (namedInIncident[first.other] ?? []).map { .init(kind: Kind.incidents.rawValue, id: $0) })
             }
             if let claims = claimsOf[id], let largest = claims.max(by: { ($0.kg, $1.reportID) < ($1.kg, $0.reportID) }) {
                 score.fire("reseller_consumption",
-                           String(format: "registered as a reseller, it declared consumption in %d report(s), up to %.1f kg", claims.count, largest.kg),
+                           ReasonText("reseller_consumption.entity", ["count": "\(claims.count)", "kg": .text(String(format: "%.1f", largest.kg))]),
                            claims.prefix(10).map { .init(kind: Kind.usageReports.rawValue, id: $0.reportID) })
             }
             let gaps = gapsOf[id] ?? []
             if let worst = gaps.max(by: { $0.gap < $1.gap }) {
                 score.fire("mass_balance_gap", strength: min(1, worst.gap / max(worst.tolerance, 1e-9) / 3),
-                           String(format: "%.1f kg of %@ unaccounted for in %@ to %@", worst.gap, worst.chemical, worst.periodStart, worst.periodEnd),
+                           ReasonText("mass_balance_gap.entity", ["gap": .text(String(format: "%.1f", worst.gap)), "chemical": .text(worst.chemical),
+                                                                  "start": .text(worst.periodStart), "end": .text(worst.periodEnd)]),
                            worst.received.evidence + (worst.reportID.map { [.init(kind: Kind.usageReports.rawValue, id: $0)] } ?? []))
             }
             return Assessment(kind: "entities", id: id, name: entities.names[id], risk: score.risk,

@@ -86,9 +86,11 @@ public struct RouteEvidence: Sendable, Hashable, Codable {
     /// A human sentence in English for the explanation, e.g. "stopped 47 min 12.3 km off the
     /// (19.05, -104.32)–(20.67, -103.35) corridor at (19.812, -103.901)".
     public var detail: String
+    /// The same sentence as a message, for the workbench's languages.
+    public var text: ReasonText
 
     public init(kind: Kind, legID: String, vehicleID: String, lat: Double, lon: Double, start: Int64, end: Int64,
-                value: Double, pointIDs: [String], detail: String) {
+                value: Double, pointIDs: [String], text: ReasonText) {
         self.kind = kind
         self.legID = legID
         self.vehicleID = vehicleID
@@ -98,7 +100,8 @@ public struct RouteEvidence: Sendable, Hashable, Codable {
         self.end = end
         self.value = value
         self.pointIDs = pointIDs
-        self.detail = detail
+        self.text = text
+        detail = ReasonTemplates.render(text, language: "en")
     }
 }
 
@@ -228,7 +231,7 @@ private struct Corridor {
         return (dx * dx + dy * dy).squareRoot()
     }
 
-    var name: String { "the \(Text.place(origin, 2))–\(Text.place(destination, 2)) corridor" }
+    var name: ReasonText { ReasonText("route.corridor", ["from": .text(Text.place(origin, 2)), "to": .text(Text.place(destination, 2))]) }
 }
 
 /// The evidence of one leg.
@@ -255,10 +258,10 @@ private struct LegScan {
     }
 
     private mutating func add(_ kind: RouteEvidence.Kind, at place: Coordinate, _ start: Int64, _ end: Int64, value: Double,
-                              points: [Int], _ detail: String) {
+                              points: [Int], _ text: ReasonText) {
         evidence.append(RouteEvidence(kind: kind, legID: leg.legID, vehicleID: leg.vehicleID, lat: place.lat, lon: place.lon,
                                       start: start, end: end, value: value, pointIDs: points.prefix(5).map { track.pointID($0) },
-                                      detail: detail))
+                                      text: text))
     }
 
     mutating func offCorridor() {
@@ -281,9 +284,11 @@ private struct LegScan {
             let count = next - index
             add(.offCorridor, at: track.position(top.index), track.times[index], track.times[next - 1], value: top.distance,
                 points: farthest.items.map(\.index),
-                "went \(Text.fixed(top.distance, 1)) km off \(corridor.name) (limit \(Text.fixed(corridor.limitKm, 1)) km) "
-                    + "at \(Text.place(track.position(top.index), 3)); "
-                    + (count == 1 ? "one position off-route" : "\(count) positions off-route over \(Text.fixed(minutes, 0)) min"))
+                ReasonText("route.off_corridor", [
+                    "km": .text(Text.fixed(top.distance, 1)), "corridor": .phrase(corridor.name),
+                    "limit": .text(Text.fixed(corridor.limitKm, 1)), "place": .text(Text.place(track.position(top.index), 3)),
+                    "positions": .phrase(count == 1 ? ReasonText("route.off_corridor.one")
+                        : ReasonText("route.off_corridor.many", ["count": "\(count)", "minutes": .text(Text.fixed(minutes, 0))]))]))
             index = next
         }
     }
@@ -319,14 +324,15 @@ private struct LegScan {
             let centre = Coordinate(lat: lat / Double(next - index), lon: lon / Double(next - index))
             if !isOrdinary(centre, facilities) {
                 let minutes = Double(seconds) / 60
-                let place: String
+                let text: ReasonText
                 if let corridor {
-                    place = "\(Text.fixed(corridor.distanceKm(centre), 1)) km off \(corridor.name) at \(Text.place(centre, 3))"
+                    text = ReasonText("route.dwell.corridor", ["minutes": .text(Text.fixed(minutes, 0)), "km": .text(Text.fixed(corridor.distanceKm(centre), 1)),
+                                                               "corridor": .phrase(corridor.name), "place": .text(Text.place(centre, 3))])
                 } else {
-                    place = "at \(Text.place(centre, 3)), away from any known facility"
+                    text = ReasonText("route.dwell.away", ["minutes": .text(Text.fixed(minutes, 0)), "place": .text(Text.place(centre, 3))])
                 }
                 add(.dwell, at: centre, track.times[index], track.times[next - 1], value: minutes,
-                    points: Self.spread(index..<next), "stopped \(Text.fixed(minutes, 0)) min \(place)")
+                    points: Self.spread(index..<next), text)
             }
             index = next
         }
@@ -337,15 +343,16 @@ private struct LegScan {
         let place = track.position(still)
         guard !isOrdinary(place, facilities) else { return }
         let minutes = Double(track.times[run.upperBound - 1] - track.times[run.lowerBound]) / 60
-        let whereText: String
+        let speed = ReasonValue.text(Text.fixed(Double(track.speeds[still]), 0))
+        let text: ReasonText
         if let corridor {
-            whereText = "\(Text.fixed(corridor.distanceKm(place), 1)) km off \(corridor.name) at \(Text.place(place, 3))"
+            text = ReasonText("route.still.corridor", ["speed": speed, "km": .text(Text.fixed(corridor.distanceKm(place), 1)),
+                                                       "corridor": .phrase(corridor.name), "place": .text(Text.place(place, 3))])
         } else {
-            whereText = "at \(Text.place(place, 3)), away from any known facility"
+            text = ReasonText("route.still.away", ["speed": speed, "place": .text(Text.place(place, 3))])
         }
         add(.stop, at: place, track.times[run.lowerBound], track.times[run.upperBound - 1], value: minutes,
-            points: [still] + Self.spread(run).filter { $0 != still },
-            "reported stationary (\(Text.fixed(Double(track.speeds[still]), 0)) km/h) \(whereText)")
+            points: [still] + Self.spread(run).filter { $0 != still }, text)
     }
 
     private func isOrdinary(_ centre: Coordinate, _ facilities: FacilityGrid) -> Bool {
@@ -371,8 +378,8 @@ private struct LegScan {
         if Double(lead) > limit {
             let minutes = Double(lead) / 60
             add(.trackingGap, at: leg.origin ?? track.position(first), window.start, track.times[first], value: minutes,
-                points: [first], "no position for the first \(Text.fixed(minutes, 0)) min after departure; first seen at "
-                    + Text.place(track.position(first), 3))
+                points: [first], ReasonText("route.gap.first", ["minutes": .text(Text.fixed(minutes, 0)),
+                                                                "place": .text(Text.place(track.position(first), 3))]))
         }
         for index in first..<last {
             let seconds = track.times[index + 1] - track.times[index]
@@ -380,23 +387,24 @@ private struct LegScan {
             let minutes = Double(seconds) / 60
             let from = track.position(index), to = track.position(index + 1)
             add(.trackingGap, at: from, track.times[index], track.times[index + 1], value: minutes, points: [index, index + 1],
-                "no position for \(Text.fixed(minutes, 0)) min between \(Text.place(from, 3)) and \(Text.place(to, 3)) "
-                    + "(\(Text.fixed(Geo.distanceKm(from, to), 1)) km apart)")
+                ReasonText("route.gap.between", ["minutes": .text(Text.fixed(minutes, 0)), "from": .text(Text.place(from, 3)),
+                                                 "to": .text(Text.place(to, 3)), "km": .text(Text.fixed(Geo.distanceKm(from, to), 1))]))
             guard options.roadSpeedKmh > 0 else { continue }
             let needed = Geo.distanceKm(from, to) * options.roadFactor / options.roadSpeedKmh * 60
             if minutes - needed >= options.darkStopMinutes {
                 add(.darkStop, at: from, track.times[index], track.times[index + 1], value: minutes - needed, points: [index, index + 1],
-                    "dark for \(Text.fixed(minutes, 0)) min between \(Text.place(from, 3)) and \(Text.place(to, 3)), "
-                        + "\(Text.fixed(minutes - needed, 0)) min longer than the \(Text.fixed(Geo.distanceKm(from, to), 1)) km between them take to drive")
+                    ReasonText("route.dark", ["minutes": .text(Text.fixed(minutes, 0)), "from": .text(Text.place(from, 3)),
+                                              "to": .text(Text.place(to, 3)), "extra": .text(Text.fixed(minutes - needed, 0)),
+                                              "km": .text(Text.fixed(Geo.distanceKm(from, to), 1))]))
             }
         }
         if let arrival = window.arrival, Double(arrival - track.times[last]) > limit {
             let minutes = Double(arrival - track.times[last]) / 60
             let seen = track.position(last)
-            let whereSeen = leg.destination.map { " (\(Text.fixed(Geo.distanceKm(seen, $0), 1)) km from the destination)" } ?? ""
+            var values: [String: ReasonValue] = ["minutes": .text(Text.fixed(minutes, 0)), "place": .text(Text.place(seen, 3))]
+            if let destination = leg.destination { values["km"] = .text(Text.fixed(Geo.distanceKm(seen, destination), 1)) }
             add(.trackingGap, at: seen, track.times[last], arrival, value: minutes, points: [last],
-                "no position for the last \(Text.fixed(minutes, 0)) min before arrival; last seen at \(Text.place(seen, 3))"
-                    + whereSeen)
+                ReasonText(leg.destination == nil ? "route.gap.last" : "route.gap.last_near", values))
         }
     }
 
@@ -407,8 +415,9 @@ private struct LegScan {
         guard hours > allowedHours else { return }
         add(.lateArrival, at: corridor.destination, window.start, arrival, value: hours - allowedHours,
             points: range.count > 1 ? [range.upperBound - 1, range.lowerBound] : [range.lowerBound],
-            "arrived \(Text.fixed(hours - allowedHours, 1)) h late: took \(Text.fixed(hours, 1)) h for "
-                + "\(Text.fixed(corridor.lengthKm, 0)) km straight along \(corridor.name) (allowed \(Text.fixed(allowedHours, 1)) h)")
+            ReasonText("route.late", ["late": .text(Text.fixed(hours - allowedHours, 1)), "hours": .text(Text.fixed(hours, 1)),
+                                      "km": .text(Text.fixed(corridor.lengthKm, 0)), "corridor": .phrase(corridor.name),
+                                      "allowed": .text(Text.fixed(allowedHours, 1))]))
     }
 }
 

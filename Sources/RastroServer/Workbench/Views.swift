@@ -42,7 +42,10 @@ extension Workbench {
         reasons.sorted { $0.contribution > $1.contribution }.map { reason in
             let rule = rule(reason.rule, formats.language)
             return ["rule": rule.name, "ruleID": reason.rule, "help": rule.help, "contribution": formats.score(reason.contribution),
-                    "detail": reason.detail,
+                    // In the page's language; a run stored before reasons carried their message has
+                    // only the English sentence, marked as such by the templates.
+                    "detail": reason.text.map { ReasonTemplates.render($0, language: formats.language.rawValue) } ?? reason.detail,
+                    "english": reason.text == nil,
                     "evidence": reason.evidence.map { ["kind": $0.kind, "id": $0.id, "href": Self.link($0)] }]
         }
     }

@@ -21,6 +21,8 @@ URL = os.environ.get("RASTRO_UI_URL", "").rstrip("/")
 DATABASE = os.environ.get("RASTRO_UI_DATABASE", "")
 BINARY = os.environ.get("RASTRO_BIN", os.path.join(ROOT, ".build", "debug", "rastro"))
 MESSAGES = os.environ.get("RASTRO_UI_MESSAGES", os.path.join(ROOT, "Sources", "RastroServer", "Web", "messages"))
+# The analysis's reason sentences, which the workbench shows in the page's language.
+REASONS = os.path.join(ROOT, "Sources", "RastroModel", "Resources", "reasons.json")
 SCREENSHOTS = os.environ.get("RASTRO_UI_SCREENSHOTS", os.path.join(ROOT, "docs", "screenshots"))
 CHROMIUM = os.environ.get("RASTRO_UI_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("RASTRO_UI_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -80,15 +82,16 @@ LETTER = re.compile(r"[^\W\d_]")
 
 
 class Catalog:
-    """The message catalog of the repository: Sources/RastroServer/Web/messages/*.json."""
+    """The message catalog of the repository: Sources/RastroServer/Web/messages/*.json, and the
+    reasons' sentences (Sources/RastroModel/Resources/reasons.json)."""
 
-    def __init__(self, directory=MESSAGES):
+    def __init__(self, directory=MESSAGES, reasons=REASONS):
         self.files = {}
         self.values = {language: {} for language in LANGUAGES}
-        for name in sorted(os.listdir(directory)):
-            if name.endswith(".json"):
-                with open(os.path.join(directory, name), encoding="utf-8") as handle:
-                    self.files[name] = json.load(handle)
+        paths = [os.path.join(directory, name) for name in sorted(os.listdir(directory)) if name.endswith(".json")]
+        for path in paths + [reasons]:
+            with open(path, encoding="utf-8") as handle:
+                self.files[os.path.basename(path)] = json.load(handle)
         for table in self.files.values():
             for language in LANGUAGES:
                 self.values[language].update(table.get(language, {}))
