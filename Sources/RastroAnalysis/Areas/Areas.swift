@@ -9,8 +9,11 @@ public struct Area: Sendable, Hashable, Codable {
     /// In [0, 1], relative to the best area of the run.
     public var score: Double
     public var evidence: [Findings.EvidenceRef]
-    /// Why, in words: what kinds of evidence and how much of each.
+    /// Why, in words: what kinds of evidence and how much of each (English).
     public var reasons: [String]
+    /// The same as counts by kind of evidence (`dwell`, `recurring_stop`, `observation`, …), for
+    /// the workbench's languages; nil in runs stored before it existed.
+    public var counts: [String: Int]?
 }
 
 /// Evidence points, each with a weight, aggregated on a hexagonal grid of `cellKm` cells: a cell
@@ -156,7 +159,8 @@ enum Areas {
             let evidence = candidate.members.sorted { points[$0].weight > points[$1].weight }.prefix(20).map { points[$0].evidence }
             areas.append(Area(lat: (lat * 1e5).rounded() / 1e5, lon: (lon * 1e5).rounded() / 1e5, radiusKm: 1.5,
                               score: candidate.score / best, evidence: Array(Set(evidence)).sorted { ($0.kind, $0.id) < ($1.kind, $1.id) },
-                              reasons: byKind.keys.sorted().map { "\(byKind[$0]!) \($0.replacingOccurrences(of: "_", with: " "))" }))
+                              reasons: byKind.keys.sorted().map { "\(byKind[$0]!) \($0.replacingOccurrences(of: "_", with: " "))" },
+                              counts: byKind))
             if areas.count >= limit { break }
         }
         return areas

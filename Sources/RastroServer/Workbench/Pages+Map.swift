@@ -22,7 +22,12 @@ extension Workbench {
         let areas = (shared?.detail?.areas ?? []).prefix(20).enumerated().map { index, area -> [String: Any] in
             ["rank": index + 1, "score": formats.score(area.score), "lat": String(format: "%.4f", area.lat), "lon": String(format: "%.4f", area.lon),
              "radius": formats.number((area.radiusKm * 10).rounded() / 10) + " km", "evidence": formats.count(area.evidence.count),
-             "reasons": area.reasons.joined(separator: "; "), "canLead": canLead]
+             "reasons": area.counts.map { counts in
+                 counts.keys.sorted().map { kind in
+                     catalog.text("map.areas.kind." + kind, call.language).replacingOccurrences(of: "{count}", with: formats.count(counts[kind]!))
+                 }.joined(separator: "; ")
+             } ?? area.reasons.joined(separator: "; "),
+             "english": area.counts == nil, "canLead": canLead]
         }
         if !areas.isEmpty { try await audited(call, areas.map { "areas/\($0["rank"]!)" }, "map areas") }
         return try render(call, "map", title: "map.title", nav: "map", ["noAnalysis": shared == nil, "areas": areas, "hasAreas": !areas.isEmpty])
