@@ -1,3 +1,4 @@
+import Foundation
 import RastroModel
 import Testing
 
@@ -45,5 +46,22 @@ import Testing
         // A slot without a value stays visible rather than vanishing; an unknown message shows its key.
         #expect(ReasonTemplates.render(ReasonText("transshipment"), language: "en").contains("{port}"))
         #expect(ReasonTemplates.render(ReasonText("no.such.message"), language: "es") == "no.such.message")
+    }
+
+    @Test func aReasonTextEncodesCompactlyAndReadsBack() throws {
+        let gap = ReasonText("route.gap.between", ["minutes": "95", "km": "30.1"])
+        let text = ReasonText("mislabelling.names", ["cas": "39742-60-4", "byCAS": .chemical(en: "NPP", es: "NPP (es)"),
+                                                     "byName": .phrase(gap)])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = try encoder.encode(text)
+        #expect(String(decoding: data, as: UTF8.self) == #"{"key":"mislabelling.names","values":{"byCAS":{"en":"NPP","es":"NPP (es)"},"#
+            + #""byName":{"key":"route.gap.between","values":{"km":"30.1","minutes":"95"}},"cas":"39742-60-4"}}"#)
+        #expect(try JSONDecoder().decode(ReasonText.self, from: data) == text)
+        // A phrase without values, and a reason stored before messages existed, read back too.
+        let bare = ReasonText("link.phone")
+        #expect(try JSONDecoder().decode(ReasonText.self, from: try encoder.encode(ReasonValue.phrase(bare))) == bare)
+        let old = try JSONDecoder().decode(RiskReason.self, from: Data(#"{"rule":"pen_missing","contribution":1,"detail":"d","evidence":[]}"#.utf8))
+        #expect(old.text == nil && old.detail == "d")
     }
 }

@@ -24,6 +24,30 @@ public indirect enum ReasonValue: Sendable, Hashable, Codable {
     case phrase(ReasonText)
 }
 
+/// Stored compactly, as reasons are kept for every score of a run: a text as a JSON string, a
+/// chemical as `{"en": …, "es": …}`, a phrase as its `ReasonText` object.
+extension ReasonValue {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self = .text(text)
+        } else if let names = try? container.decode([String: String].self), names.count == 2, let en = names["en"], let es = names["es"] {
+            self = .chemical(en: en, es: es)
+        } else {
+            self = .phrase(try container.decode(ReasonText.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .text(let text): try container.encode(text)
+        case .chemical(let en, let es): try container.encode(["en": en, "es": es])
+        case .phrase(let text): try container.encode(text)
+        }
+    }
+}
+
 extension ReasonValue: ExpressibleByStringInterpolation {
     public init(stringLiteral value: String) { self = .text(value) }
 }
