@@ -35,12 +35,40 @@ struct IndexDeferral {
         return size / smallestRowBytes
     }
 
-    func isDeferred(_ table: String) -> Bool { deferred[table] != nil }
-
     mutating func record(_ table: String, _ indexes: [Index]) { deferred[table] = indexes }
 
     /// Every deferred index's definition, in a stable order, for the rebuild before commit.
     var rebuilds: [Index] {
         deferred.keys.sorted().flatMap { deferred[$0] ?? [] }
+    }
+
+    /// Drops the plain indexes of the file's table, inside the load's transaction, when the file
+    /// may hold more rows than the table does; returns what it dropped, for `record`.
+    func deferIndexes(for file: SourceFile, on connection: any SQLConnection) async throws -> (table: String, indexes: [Index])? {
+        let table = file.kind.table
+        guard deferred[table] == nil, let expected = Self.expectedRows(of: file) else { return nil }
+        let catalog = connection.dialect == .sqlite
+            ? "SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+                + "AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
+            : """
+              SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
+              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+              WHERE x.indrelid = to_regclass(?) AND NOT x.indisunique AND NOT x.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+              ORDER BY i.relname
+              """
+        let indexes = try await connection.query(catalog, [.text(table)])
+            .map { Index(name: $0["name"].text ?? "", definition: $0["definition"].text ?? "") }
+        guard !indexes.isEmpty else { return nil }
+        let stored = try await connection.query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(table) LIMIT \(expected)) s", [])
+            .first?["n"].integer ?? 0
+        guard stored < expected else { return nil }
+        for index in indexes { try await connection.execute("DROP INDEX \"\(index.name)\"", []) }
+        return (table, indexes)
+    }
+
+    /// Builds every deferred index again, by one sort each (the load is about to commit).
+    func rebuild(on connection: any SQLConnection) async throws {
+        for index in rebuilds { try await connection.execute(index.definition, []) }
     }
 }

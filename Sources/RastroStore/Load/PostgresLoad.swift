@@ -44,7 +44,7 @@ final class PostgresLoad: LoadTransaction {
     /// undoes it, and the file is loaded again through the staged merge.
     func loadFile(_ file: SourceFile, produce: (any RecordSink) async throws -> FileDecision) async throws -> FileCounts {
         let fileID = try await database.query("SELECT COALESCE(MAX(file_id), 0) + 1 AS next FROM load_files", []).first?["next"].integer ?? 1
-        try await deferIndexes(for: file)
+        if let dropped = try await deferral.deferIndexes(for: file, on: database) { deferral.record(dropped.table, dropped.indexes) }
         do {
             return try await loadOnce(file, fileID: fileID, direct: true, produce: produce)
         } catch let error as StoreError where error.code == .conflict {
@@ -132,28 +132,8 @@ final class PostgresLoad: LoadTransaction {
         return (Int(row?["inserted"].integer ?? 0), Int(row?["kept"].integer ?? 0))
     }
 
-    /// Drops the plain indexes of the file's table when the file may hold more rows than the
-    /// table does (see `IndexDeferral`); `commit` builds them again.
-    private func deferIndexes(for file: SourceFile) async throws {
-        let table = file.kind.table
-        guard !deferral.isDeferred(table), let expected = IndexDeferral.expectedRows(of: file) else { return }
-        let indexes = try await database.query("""
-            SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
-            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-            WHERE x.indrelid = to_regclass(?) AND NOT x.indisunique AND NOT x.indisprimary
-            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
-            ORDER BY i.relname
-            """, [.text(table)]).map { IndexDeferral.Index(name: $0["name"].text ?? "", definition: $0["definition"].text ?? "") }
-        guard !indexes.isEmpty else { return }
-        let stored = try await database.query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(table) LIMIT \(expected)) s", [])
-            .first?["n"].integer ?? 0
-        guard stored < expected else { return }
-        for index in indexes { try await database.execute("DROP INDEX \"\(index.name)\"", []) }
-        deferral.record(table, indexes)
-    }
-
     func commit(summary: String) async throws {
-        for index in deferral.rebuilds { try await database.execute(index.definition, []) }
+        try await deferral.rebuild(on: database)
         try await database.execute("UPDATE loads SET finished_at = ?, summary = ? WHERE load_id = ?",
                                    [.text(Store.now()), .text(summary), .text(loadID)])
         try await AuditChain.appendLoad(loadID: loadID, actor: actor, on: database)

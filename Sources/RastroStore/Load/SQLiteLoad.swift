@@ -33,7 +33,7 @@ final class SQLiteLoad: LoadTransaction {
 
     func loadFile(_ file: SourceFile, produce: (any RecordSink) async throws -> FileDecision) async throws -> FileCounts {
         let fileID = try database.fetch("SELECT COALESCE(MAX(file_id), 0) + 1 AS next FROM load_files").first?["next"].integer ?? 1
-        try deferIndexes(for: file)
+        if let dropped = try await deferral.deferIndexes(for: file, on: database) { deferral.record(dropped.table, dropped.indexes) }
         try database.run("SAVEPOINT rastro_file")
         do {
             let sink = try Sink(database: database, kind: file.kind, fileID: fileID)
@@ -66,24 +66,8 @@ final class SQLiteLoad: LoadTransaction {
         }
     }
 
-    /// Drops the plain indexes of the file's table when the file may hold more rows than the
-    /// table does (see `IndexDeferral`); `commit` builds them again.
-    private func deferIndexes(for file: SourceFile) throws {
-        let table = file.kind.table
-        guard !deferral.isDeferred(table), let expected = IndexDeferral.expectedRows(of: file) else { return }
-        let indexes = try database.fetch(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
-                + "AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name", [.text(table)])
-            .map { IndexDeferral.Index(name: $0["name"].text ?? "", definition: $0["sql"].text ?? "") }
-        guard !indexes.isEmpty else { return }
-        let stored = try database.fetch("SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(table) LIMIT \(expected))").first?["n"].integer ?? 0
-        guard stored < expected else { return }
-        for index in indexes { try database.run("DROP INDEX \"\(index.name)\"") }
-        deferral.record(table, indexes)
-    }
-
     func commit(summary: String) async throws {
-        for index in deferral.rebuilds { try database.run(index.definition) }
+        try await deferral.rebuild(on: database)
         try database.run("UPDATE loads SET finished_at = ?, summary = ? WHERE load_id = ?",
                              [.text(Store.now()), .text(summary), .text(loadID)])
         try await AuditChain.appendLoad(loadID: loadID, actor: actor, on: database)
