@@ -69,7 +69,11 @@ public final class TAXIIServer: Sendable {
         let writes = try await Store.open(url, configuration: writeConfiguration)
         let settings = try await writes.settings()
         var reads: [Store] = []
-        for _ in 0..<max(1, configuration.readConnections) { reads.append(try await Store.open(url)) }
+        // The read connections map the file (SQLite): a page then costs no system call and no
+        // copy. Measured on the large world's 1.4 GB store: docs/benchmarks.md, workbench pages.
+        var readConfiguration = StoreConfiguration()
+        readConfiguration.memoryMapBytes = 1 << 40
+        for _ in 0..<max(1, configuration.readConnections) { reads.append(try await Store.open(url, configuration: readConfiguration)) }
         let gate = WriteGate()
         let audit = AuditBatcher(store: writes, gate: gate)
         let workbench = configuration.workbench

@@ -36,6 +36,30 @@ public struct MapPoint: Sendable, Hashable {
     public var lon: Double
 }
 
+/// One leg on the map: its ends, times, what it carried and its TLP.
+public struct MapLeg: Sendable {
+    public var id: String
+    public var vehicle: String?
+    public var departed: String?
+    public var arrived: String?
+    public var transfer: String?
+    public var consignment: String?
+    public var tlp: TLP
+    public var from: (lat: Double, lon: Double)?
+    public var to: (lat: Double, lon: Double)?
+}
+
+/// Which one-degree cells (as `Store.mapCellSQL` numbers them) hold any position or leg end, of
+/// any version and marking, as of `stamp` (`Store.dataStamp`): an upper bound of what a viewer may
+/// see there. A box's reads skip the cells that hold nothing: a sparse view would otherwise seek
+/// every one of its cells for each of the 1,024 hash values (docs/benchmarks.md, map).
+public struct MapOccupancy: Sendable {
+    public var stamp: String
+    public var points: Set<Int>
+    public var legOrigins: Set<Int>
+    public var legDestinations: Set<Int>
+}
+
 /// What a bounding box holds, as much as the caller asked for: everything, or a spread-out sample
 /// when there is more (`complete` false), with an estimate of how many there are in all.
 public struct MapSample<Item: Sendable>: Sendable {
@@ -51,14 +75,33 @@ extension Store {
     /// (0 holds about twice the rows of any other value: it takes both signs).
     static let mapBuckets: [Int64] = [0] + (1..<1024).flatMap { [Int64($0), -Int64($0)] }
 
+    /// The cells that hold any position or leg end now (a scan of the map's indexes: seconds on
+    /// millions of positions; the server keeps the answer until the next load).
+    public func mapOccupancy() async throws -> MapOccupancy {
+        // The stamp first: a load that commits while the cells are read changes it, so the
+        // answer is never kept for data it may not include.
+        let stamp = try await dataStamp()
+        func cells(_ table: String, _ lat: String, _ lon: String) async throws -> Set<Int> {
+            let cell = Self.mapCellSQL(dialect, lat: lat, lon: lon)
+            let rows = try await connection.query("SELECT DISTINCT \(cell) AS cell FROM \(table) WHERE \(lat) IS NOT NULL AND \(lon) IS NOT NULL", [])
+            return Set(rows.compactMap { $0.values[0].integer.map(Int.init) })
+        }
+        return MapOccupancy(stamp: stamp, points: try await cells("track_points", "lat", "lon"),
+                            legOrigins: try await cells("legs", "origin_lat", "origin_lon"),
+                            legDestinations: try await cells("legs", "destination_lat", "destination_lon"))
+    }
+
     /// The visible current positions inside `box`: all of them when there are at most `limit`,
     /// else about `limit` of them spread over the box (a hash sample, the same for every request).
-    public func trackPoints(in box: MapBox, limit: Int, viewer: Viewer) async throws -> MapSample<MapPoint> {
+    /// `occupancy`, when current, lets the read skip the box's empty cells.
+    public func trackPoints(in box: MapBox, limit: Int, viewer: Viewer, occupancy: MapOccupancy? = nil) async throws -> MapSample<MapPoint> {
         let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         let boxBinds: [SQLValue] = [.double(box.minLat), .double(box.maxLat), .double(box.minLon), .double(box.maxLon)]
         // The box's one-degree cells (see 0011), so that each hash value's seek reads only them;
         // a box of more cells than that reads the hash value's positions whole instead.
-        let inCells = Self.inMapCells(box, dialect: dialect, lat: "lat", lon: "lon")
+        guard let inCells = Self.inMapCells(box, dialect: dialect, lat: "lat", lon: "lon", occupied: occupancy?.points) else {
+            return MapSample(items: [], complete: true, estimatedTotal: 0)
+        }
         return try await sampled(limit: limit) { buckets, cap in
             let rows = try await connection.query("""
                 SELECT record_id, lat, lon FROM track_points
@@ -76,48 +119,68 @@ extension Store {
             : "(floor(\(lat) + 90)::integer * 1000 + floor(\(lon) + 180)::integer)"
     }
 
-    /// ` AND <cell> IN (…)` for the box's cells; when they are too many (see `mapCells`), the range
-    /// from its south-west cell to its north-east one: one seek per hash value, reading the box's
-    /// latitude band (an empty box then costs little, as it did before the cells).
-    static func inMapCells(_ box: MapBox, dialect: SQLDialect, lat: String, lon: String) -> String {
+    /// ` AND <cell> IN (…)` for the box's cells (only those in `occupied`, when given); when they
+    /// are too many (see `mapCells`), the range from its south-west cell to its north-east one: one
+    /// seek per hash value, reading the box's latitude band (an empty box then costs little, as it
+    /// did before the cells). Nil when `occupied` says the box holds nothing.
+    static func inMapCells(_ box: MapBox, dialect: SQLDialect, lat: String, lon: String, occupied: Set<Int>? = nil) -> String? {
         let cell = mapCellSQL(dialect, lat: lat, lon: lon)
-        guard let cells = mapCells(box) else {
+        guard let cells = mapCells(box, occupied: occupied) else {
             let low = Int((box.minLat + 90).rounded(.down)) * 1000 + Int((box.minLon + 180).rounded(.down))
             let high = Int((box.maxLat + 90).rounded(.down)) * 1000 + Int((box.maxLon + 180).rounded(.down))
             return " AND \(cell) BETWEEN \(low) AND \(high)"
         }
+        guard !cells.isEmpty else { return nil }
         return " AND \(cell) IN (" + cells.map(String.init).joined(separator: ",") + ")"
     }
 
-    /// The cells a box covers (as `mapCellSQL` numbers them), or nil when they are more than
-    /// `limit`: a view of a country needs only a few hash values, and reading each whole costs
-    /// less than a seek per cell and value (measured: scripts/bench/map_sql_ab.py).
-    @_spi(Testing) public static func mapCells(_ box: MapBox, limit: Int = 200) -> [Int]? {
+    /// The cells a box covers (as `mapCellSQL` numbers them) that are in `occupied` (all when
+    /// nil), or nil when they are more than `limit`: a view of a country needs only a few hash
+    /// values, and reading each whole costs less than a seek per cell and value (measured:
+    /// scripts/bench/map_sql_ab.py).
+    @_spi(Testing) public static func mapCells(_ box: MapBox, occupied: Set<Int>? = nil, limit: Int = 200) -> [Int]? {
         let (south, north) = (Int((box.minLat + 90).rounded(.down)), Int((box.maxLat + 90).rounded(.down)))
         let (west, east) = (Int((box.minLon + 180).rounded(.down)), Int((box.maxLon + 180).rounded(.down)))
+        if let occupied, occupied.count <= limit || (north - south + 1) * (east - west + 1) <= 4 * limit {
+            let cells = occupied.filter { ($0 / 1000) >= south && ($0 / 1000) <= north && ($0 % 1000) >= west && ($0 % 1000) <= east }.sorted()
+            return cells.count <= limit ? cells : nil
+        }
         guard (north - south + 1) * (east - west + 1) <= limit else { return nil }
         return (south...north).flatMap { row in (west...east).map { row * 1000 + $0 } }
     }
 
-    /// The visible current legs that start or end inside `box`, sampled like `trackPoints(in:)`.
-    public func legs(in box: MapBox, limit: Int, viewer: Viewer) async throws -> MapSample<Record> {
+    /// The visible current legs that start or end inside `box`, sampled like `trackPoints(in:)`:
+    /// only the columns the map draws (none of them personal, see `Redactor`), not whole records.
+    public func legs(in box: MapBox, limit: Int, viewer: Viewer, occupancy: MapOccupancy? = nil) async throws -> MapSample<MapLeg> {
         let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         let boxBinds: [SQLValue] = [.double(box.minLat), .double(box.maxLat), .double(box.minLon), .double(box.maxLon)]
-        let redactor = try await redactor(for: viewer)
-        let (fromCells, toCells) = (Self.inMapCells(box, dialect: dialect, lat: "origin_lat", lon: "origin_lon"),
-                                    Self.inMapCells(box, dialect: dialect, lat: "destination_lat", lon: "destination_lon"))
+        // The legs that start in the box, and those that end in it (the box's occupied cells of each).
+        let ends = [("origin_lat", "origin_lon", occupancy?.legOrigins), ("destination_lat", "destination_lon", occupancy?.legDestinations)]
+            .compactMap { lat, lon, occupied in Self.inMapCells(box, dialect: dialect, lat: lat, lon: lon, occupied: occupied).map { (lat, lon, $0) } }
+        guard !ends.isEmpty else { return MapSample(items: [], complete: true, estimatedTotal: 0) }
         return try await sampled(limit: limit) { buckets, cap in
-            // The ids from the indexes (which carry the marking), then only those legs whole.
+            // The ids from the indexes (which carry the marking), then only those legs.
+            let arms = ends.map { lat, lon, cells in
+                """
+                SELECT record_id FROM legs WHERE (content_hash % 1024) IN (\(buckets))\(cells)
+                AND \(lat) BETWEEN ? AND ? AND \(lon) BETWEEN ? AND ? AND is_current = 1 AND \(predicate)
+                """
+            }
             let rows = try await connection.query("""
-                SELECT * FROM legs WHERE record_id IN (
-                SELECT record_id FROM legs WHERE (content_hash % 1024) IN (\(buckets))\(fromCells)
-                AND origin_lat BETWEEN ? AND ? AND origin_lon BETWEEN ? AND ? AND is_current = 1 AND \(predicate)
-                UNION
-                SELECT record_id FROM legs WHERE (content_hash % 1024) IN (\(buckets))\(toCells)
-                AND destination_lat BETWEEN ? AND ? AND destination_lon BETWEEN ? AND ? AND is_current = 1 AND \(predicate))
-                AND is_current = 1 LIMIT \(cap)
-                """, boxBinds + binds + boxBinds + binds)
-            return rows.map { redactor.redacted(Self.record(.legs, $0)) }
+                SELECT record_id, vehicle_id, departed_at, arrived_at, transfer_id, consignment_id, tlp,
+                origin_lat, origin_lon, destination_lat, destination_lon FROM legs
+                WHERE record_id IN (\(arms.joined(separator: " UNION "))) AND is_current = 1 LIMIT \(cap)
+                """, Array(repeating: boxBinds + binds, count: arms.count).flatMap { $0 })
+            return rows.map { row in
+                let value = row.values
+                func place(_ lat: Int, _ lon: Int) -> (lat: Double, lon: Double)? {
+                    guard let latitude = value[lat].double, let longitude = value[lon].double else { return nil }
+                    return (latitude, longitude)
+                }
+                return MapLeg(id: value[0].text ?? "", vehicle: value[1].text, departed: value[2].text, arrived: value[3].text,
+                              transfer: value[4].text, consignment: value[5].text, tlp: TLP(rawValue: value[6].text ?? "") ?? .red,
+                              from: place(7, 8), to: place(9, 10))
+            }
         }
     }
 

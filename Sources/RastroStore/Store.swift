@@ -25,6 +25,7 @@ public final class Store: Sendable {
             let database = try SQLiteDatabase(path: path, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds,
                                               trace: configuration.trace)
             if configuration.backgroundCheckpoints { try database.checkpointInBackground() }
+            if configuration.memoryMapBytes > 0 { try database.run("PRAGMA mmap_size=\(configuration.memoryMapBytes)") }
             return Store(connection: database, url: url, configuration: configuration)
         case .postgres(let postgres):
             let database = try await PostgresDatabase.connect(postgres, trace: configuration.trace)

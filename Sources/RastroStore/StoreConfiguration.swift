@@ -5,6 +5,10 @@ public struct StoreConfiguration: Sendable {
     /// SQLite: checkpoint the WAL from a thread of its own instead of in the COMMIT that fills it
     /// (for the server's write connection, whose commits requests wait for). Default: off.
     public var backgroundCheckpoints = false
+    /// SQLite: read the file through a memory map of up to this many bytes (`PRAGMA mmap_size`)
+    /// instead of a `pread` and a copy per page. For the server's read connections, which read a
+    /// store of gigabytes page by page. Default: 0 (off; SQLite's own default).
+    public var memoryMapBytes: Int64 = 0
     /// Called with the text of every SQL statement the store runs (tests assert the viewer predicate
     /// with it). Default: none.
     public var trace: (@Sendable (String) -> Void)?

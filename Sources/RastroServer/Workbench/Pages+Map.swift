@@ -5,6 +5,7 @@ import RastroAnalysis
 import RastroModel
 import RastroShare
 import RastroStore
+import Synchronization
 
 extension Workbench {
     /// The most track points one answer of `/map/data.json` holds (a spread-out sample beyond).
@@ -42,22 +43,20 @@ extension Workbench {
         let layers = Set((call.query.first("layers") ?? "points,legs,areas").split(separator: ",").map(String.init))
         let limit = min(Self.mapPointLimit, max(1, Int(call.query.first("limit") ?? "") ?? Self.mapPointLimit))
         let store = read
+        let occupancy = try await mapCells.current(store)
+        let viewer = call.viewer
+        // Positions and legs each on a read connection of its own, at the same time (2 cores: a
+        // sparse view of a state spends tens of milliseconds in each).
+        async let pointsPart = layers.contains("points") ? Self.pointsLayer(store, box, limit: limit, viewer: viewer, occupancy: occupancy) : nil
+        async let legsPart = layers.contains("legs") ? Self.legsLayer(read, box, viewer: viewer, occupancy: occupancy) : nil
         var json = MapJSON()
         var shown: [String] = []
         json.open()
-        if layers.contains("points") {
-            let sample = try await store.trackPoints(in: box, limit: limit, viewer: call.viewer)
-            json.key("points")
-            json.sample(sample) { json, point in
-                json.raw("[" + JSONText.quote(point.id) + "," + MapJSON.number(point.lat) + "," + MapJSON.number(point.lon) + "]")
-            }
-            shown += sample.items.map { "track_points/" + $0.id }
-        }
-        if layers.contains("legs") {
-            let sample = try await store.legs(in: box, limit: Self.mapLegLimit, viewer: call.viewer)
-            json.key("legs")
-            json.sample(sample) { json, record in json.leg(record) }
-            shown += sample.items.map { "legs/" + $0.id }
+        for (name, part) in [("points", try await pointsPart), ("legs", try await legsPart)] {
+            guard let (fragment, ids) = part else { continue }
+            json.key(name)
+            json.append(fragment)
+            shown += ids
         }
         if layers.contains("areas") {
             let areas = try await runs.shared(store, viewer: call.viewer, settings: settings)?.detail?.areas ?? []
@@ -68,55 +67,200 @@ extension Workbench {
         }
         json.close()
         try await audited(call, shown, "map")
-        return Self.json(json.text, type: "application/json")
+        return Self.json(json.bytes, type: "application/json")
     }
 
-    static func json(_ text: String, type: String) -> Response {
-        Response(status: .ok, headers: [.contentType: type + "; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    /// The positions in `box` as the map's JSON, and their ids for the audit.
+    private static func pointsLayer(_ store: Store, _ box: MapBox, limit: Int, viewer: Viewer,
+                                    occupancy: MapOccupancy?) async throws -> (MapJSON, [String]) {
+        let sample = try await store.trackPoints(in: box, limit: limit, viewer: viewer, occupancy: occupancy)
+        var json = MapJSON()
+        json.sample(sample) { json, point in
+            json.raw("[")
+            json.string(point.id)
+            json.raw(",")
+            json.number(point.lat)
+            json.raw(",")
+            json.number(point.lon)
+            json.raw("]")
+        }
+        return (json, sample.items.map { "track_points/" + $0.id })
+    }
+
+    /// The legs in `box` as the map's JSON, and their ids for the audit.
+    private static func legsLayer(_ store: Store, _ box: MapBox, viewer: Viewer, occupancy: MapOccupancy?) async throws -> (MapJSON, [String]) {
+        let sample = try await store.legs(in: box, limit: mapLegLimit, viewer: viewer, occupancy: occupancy)
+        var json = MapJSON()
+        json.sample(sample) { json, leg in json.leg(leg) }
+        return (json, sample.items.map { "legs/" + $0.id })
+    }
+
+    static func json(_ bytes: [UInt8], type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type + "; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 
-/// JSON written straight into a string: the map's answers hold thousands of small arrays, which
-/// `JSONSerialization` builds several times slower.
-struct MapJSON {
-    private(set) var text = ""
-    private var first = [true]
+/// The map's occupied cells (`Store.mapOccupancy`) as of the last load. After a load the map reads
+/// every cell of a box until the cells are read again, on a connection of their own (seconds on
+/// millions of positions), so that no request waits for them.
+final class MapCells: Sendable {
+    private let state = Mutex((occupancy: MapOccupancy?.none, refreshing: false))
 
-    init() { text.reserveCapacity(1 << 20) }
-
-    static func number(_ value: Double) -> String {
-        value.isFinite ? String((value * 1e5).rounded() / 1e5) : "null"
+    /// The occupancy when it is current, else nil (and a refresh starts, unless one is running).
+    func current(_ store: Store) async throws -> MapOccupancy? {
+        let stamp = try await store.dataStamp()
+        let (current, start) = state.withLock { state -> (MapOccupancy?, Bool) in
+            if let occupancy = state.occupancy, occupancy.stamp == stamp { return (occupancy, false) }
+            guard !state.refreshing else { return (nil, false) }
+            state.refreshing = true
+            return (nil, true)
+        }
+        if start { Task { await self.read(store.url) } }
+        return current
     }
 
-    mutating func raw(_ piece: String) { text += piece }
+    /// Reads the occupancy now (the server's warm-up).
+    func refresh(_ url: DatabaseURL) async {
+        let start = state.withLock { state -> Bool in
+            guard !state.refreshing else { return false }
+            state.refreshing = true
+            return true
+        }
+        if start { await read(url) }
+    }
+
+    private func read(_ url: DatabaseURL) async {
+        var occupancy: MapOccupancy?
+        if let store = try? await Store.open(url) {
+            occupancy = try? await store.mapOccupancy()
+            await store.close()
+        }
+        state.withLock { state in
+            if let occupancy { state.occupancy = occupancy }
+            state.refreshing = false
+        }
+    }
+}
+
+/// JSON written straight into bytes: the map's answers hold thousands of small arrays, which
+/// `JSONSerialization` builds several times slower, and appending to a `String` piece by piece
+/// spent most of a country view's time (a profile of `/map/data.json`, docs/benchmarks.md).
+struct MapJSON {
+    private(set) var bytes: [UInt8] = []
+    private var first = [true]
+
+    init() { bytes.reserveCapacity(1 << 20) }
+
+    /// `value` rounded to five decimals (about a metre), as JSON (`null` when not finite).
+    static func number(_ value: Double) -> String {
+        var json = MapJSON()
+        json.number(value)
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+
+    mutating func number(_ value: Double) {
+        guard value.isFinite else { return raw("null") }
+        let scaled = (value * 1e5).rounded()
+        guard abs(scaled) < 1e15 else { return raw(String(scaled / 1e5)) }
+        var units = Int64(scaled)
+        if units < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            units = -units
+        }
+        digits(UInt64(units / 100_000))
+        var fraction = units % 100_000
+        guard fraction != 0 else { return }
+        bytes.append(UInt8(ascii: "."))
+        var width = 5
+        while fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    private mutating func digits(_ value: UInt64) {
+        if value >= 10 { digits(value / 10) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
+    mutating func integer(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        digits(UInt64(value.magnitude))
+    }
+
+    mutating func raw(_ piece: String) { bytes.append(contentsOf: piece.utf8) }
+
+    /// A value written by another `MapJSON`.
+    mutating func append(_ fragment: MapJSON) { bytes += fragment.bytes }
+
+    /// `text` as a JSON string, as `JSONText.quote` writes it.
+    mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        let utf8 = text.utf8
+        // Ids and names rarely hold a character to escape: then the bytes are copied whole.
+        if utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
+                case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case ..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                default: bytes.append(byte)
+                }
+            }
+        } else {
+            // Contiguous for native strings: one copy.
+            if utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: utf8) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
 
     mutating func separate() {
-        if first[first.count - 1] { first[first.count - 1] = false } else { text += "," }
+        if first[first.count - 1] { first[first.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
     }
 
     mutating func open(_ bracket: String = "{") {
-        text += bracket
+        raw(bracket)
         first.append(true)
     }
 
     mutating func close(_ bracket: String = "}") {
-        text += bracket
+        raw(bracket)
         first.removeLast()
     }
 
     mutating func key(_ name: String) {
         separate()
-        text += JSONText.quote(name) + ":"
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
     }
 
     mutating func field(_ name: String, _ value: String?) {
         key(name)
-        text += value.map(JSONText.quote) ?? "null"
+        if let value { string(value) } else { raw("null") }
     }
 
     mutating func field(_ name: String, number value: Double?) {
         key(name)
-        text += value.map(Self.number) ?? "null"
+        if let value { number(value) } else { raw("null") }
+    }
+
+    /// `[lat, lon]` (or `[lon, lat]` as GeoJSON orders them, with `geo`).
+    mutating func pair(_ lat: Double, _ lon: Double, geo: Bool = false) {
+        bytes.append(UInt8(ascii: "["))
+        number(geo ? lon : lat)
+        bytes.append(UInt8(ascii: ","))
+        number(geo ? lat : lon)
+        bytes.append(UInt8(ascii: "]"))
     }
 
     mutating func list<T>(_ items: [T], _ each: (inout MapJSON, T) -> Void) {
@@ -133,29 +277,25 @@ struct MapJSON {
         key("items")
         list(sample.items, each)
         key("complete")
-        text += sample.complete ? "true" : "false"
+        raw(sample.complete ? "true" : "false")
         key("total")
-        text += String(sample.estimatedTotal)
+        integer(sample.estimatedTotal)
         close()
     }
 
     /// A leg as the map draws it: its ends, times and what it carried.
-    mutating func leg(_ record: Record) {
+    mutating func leg(_ leg: MapLeg) {
         open()
-        field("id", record.id)
-        field("vehicle", record["vehicle_id"].text)
-        field("departed", record["departed_at"].text)
-        field("arrived", record["arrived_at"].text)
-        field("transfer", record["transfer_id"].text)
-        field("consignment", record["consignment_id"].text)
-        field("tlp", record.marking.tlp.label)
-        for (name, lat, lon) in [("from", "origin_lat", "origin_lon"), ("to", "destination_lat", "destination_lon")] {
+        field("id", leg.id)
+        field("vehicle", leg.vehicle)
+        field("departed", leg.departed)
+        field("arrived", leg.arrived)
+        field("transfer", leg.transfer)
+        field("consignment", leg.consignment)
+        field("tlp", leg.tlp.label)
+        for (name, place) in [("from", leg.from), ("to", leg.to)] {
             key(name)
-            if let lat = record[lat].number, let lon = record[lon].number {
-                text += "[" + Self.number(lat) + "," + Self.number(lon) + "]"
-            } else {
-                text += "null"
-            }
+            if let place { pair(place.lat, place.lon) } else { raw("null") }
         }
         close()
     }
@@ -168,7 +308,7 @@ struct MapJSON {
         field("radiusKm", number: area.radiusKm)
         field("score", number: area.score)
         key("reasons")
-        list(area.reasons) { json, reason in json.raw(JSONText.quote(reason)) }
+        list(area.reasons) { json, reason in json.string(reason) }
         key("evidence")
         list(area.evidence) { json, evidence in
             json.open()

@@ -67,7 +67,7 @@ extension Workbench {
         json.key("capped")
         json.raw(capped ? "true" : "false")
         json.key("positions")
-        json.raw(String(total))
+        json.integer(total)
         json.key("features")
         json.open("[")
         for leg in legs {
@@ -117,28 +117,38 @@ extension Workbench {
         json.close()
         try await audited(call, ["consignments/" + id] + legs.map { "legs/" + $0.legID }
                           + pointsOf.values.flatMap { $0.map { "track_points/" + $0.id } }, "route map")
-        return Self.json(json.text, type: "application/geo+json")
+        return Self.json(json.bytes, type: "application/geo+json")
     }
 }
 
 extension MapJSON {
     /// A GeoJSON feature with a line through `points` (lat, lon), its properties written by `properties`.
     mutating func feature(line points: [(Double, Double)], properties: (inout MapJSON) -> Void) {
-        let coordinates = points.map { "[" + Self.number($0.1) + "," + Self.number($0.0) + "]" }.joined(separator: ",")
-        feature(geometry: #"{"type":"LineString","coordinates":["# + coordinates + "]}", properties: properties)
+        feature(geometry: { json in
+            json.raw(#"{"type":"LineString","coordinates":["#)
+            for (index, point) in points.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.pair(point.0, point.1, geo: true)
+            }
+            json.raw("]}")
+        }, properties: properties)
     }
 
     /// A GeoJSON point feature at `point` (lat, lon).
     mutating func feature(point: (Double, Double), properties: (inout MapJSON) -> Void) {
-        feature(geometry: #"{"type":"Point","coordinates":["# + Self.number(point.1) + "," + Self.number(point.0) + "]}", properties: properties)
+        feature(geometry: { json in
+            json.raw(#"{"type":"Point","coordinates":"#)
+            json.pair(point.0, point.1, geo: true)
+            json.raw("}")
+        }, properties: properties)
     }
 
-    private mutating func feature(geometry: String, properties: (inout MapJSON) -> Void) {
+    private mutating func feature(geometry: (inout MapJSON) -> Void, properties: (inout MapJSON) -> Void) {
         separate()
         open()
         field("type", "Feature")
         key("geometry")
-        raw(geometry)
+        geometry(&self)
         key("properties")
         open()
         properties(&self)

@@ -33,6 +33,8 @@ public final class Workbench: Sendable {
     var isWarm: Bool { warmed.load(ordering: .relaxed) }
     let runs = RunCache()
     let entities = EntitySummaries()
+    /// The map's occupied cells, kept until the next load.
+    let mapCells = MapCells()
     let logger = Logger(label: "rastro.workbench")
     /// The search index's vocabulary and refresh (issue 8: the search page).
     let searchIndex = SearchIndex()
@@ -82,6 +84,7 @@ public final class Workbench: Sendable {
     func warm() async {
         _ = try? await write { try await $0.refreshMarkingCensus() }
         try? await refreshSearchIndex()
+        await mapCells.refresh(read.url)
         _ = try? await auditActions.current(read)
         // The node's view of the last analysis, then each member organization's (an organization
         // outside the node sees only results whose every input it may see: minutes on a large run).
@@ -251,10 +254,15 @@ public final class Workbench: Sendable {
     }
 
     static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? ""
+    }
+
+    /// Built once: a map answer links every risk area's evidence, thousands of paths.
+    private static let pathAllowed: CharacterSet = {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~/")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
-    }
+        return allowed
+    }()
 
     /// Only a path of this site is a place to go back to.
     static func safeReturn(_ path: String?) -> String {
