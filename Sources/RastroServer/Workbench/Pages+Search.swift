@@ -31,6 +31,10 @@ extension Workbench {
     /// How far matches are counted (and a kind's list pages): counting each match the viewer may
     /// see costs a row read, and past a thousand a narrower search serves better than more pages.
     static let searchCountLimit = 1_000
+    /// How far the view of every kind counts each kind's matches ("100+"): it lists ten of each and
+    /// links to the kind's own list, which counts to `searchCountLimit`. Counting a thousand of
+    /// each of eight kinds was most of that page's time (docs/benchmarks.md, workbench pages).
+    static let searchOverviewCountLimit = 100
 
     /// Runs the search of the request (`q`, `kind`, `sort`, `page`) through the viewer.
     func searchGroups(_ call: Call) async throws -> [HitGroup] {
@@ -47,7 +51,7 @@ extension Workbench {
         }
         let size = only.isEmpty ? Self.searchGroupSize : Self.searchPageSize
         let offset = only.isEmpty ? 0 : (page - 1) * size
-        let countLimit = Self.searchCountLimit
+        let countLimit = only.isEmpty ? Self.searchOverviewCountLimit : Self.searchCountLimit
         var groups: [HitGroup] = []
         for kind in Kind.allCases where only.isEmpty || only == kind.rawValue {
             // One past the limit, to tell "exactly the limit" from "more".
