@@ -259,3 +259,28 @@ struct MarkingCensusTests {
         await fixture.test.dispose()
     }
 }
+
+/// The overview's chart of controlled-chemical imports per month, kept per organization's view
+/// until the next load.
+@Suite("Overview chart")
+struct OverviewChartTests {
+    @Test("a new load shows in the chart at once, for the viewers that may see it", arguments: TestBackend.all)
+    func chartFollowsLoads(_ backend: TestBackend) async throws {
+        let world = try await WorkbenchWorld.make(backend)
+        defer { Task { await world.stop() } }
+        let ana = try await world.browser("ana"), tom = try await world.browser("tom")
+        // Twice each: the second answer comes from what the first kept.
+        for _ in 0..<2 {
+            #expect(try await !ana.get("/").body.contains("2026-11: "))
+            #expect(try await !tom.get("/").body.contains("2026-11: "))
+        }
+        let header = WorkbenchWorld.extra.split(separator: "\n").first.map(String.init) ?? ""
+        let row = "C-NOV-1,2026-11-02,MXZLO,108-24-7,Anhídrido acético,500,Importadora Nueva,INU010101AA1,\"Calle 2, Manzanillo\","
+            + "Exporter Inc.,US,USHOU,2915.24.01,BLNOV1,9473121,NOVU0000001,Solvente,,MX-FUSION,amber,,MX"
+        _ = try await Ingestor(store: world.test.store, settings: world.test.settings, options: IngestOptions())
+            .run([try Fixtures.folder(["consignments.csv": header + "\n" + row + "\n"])])
+        #expect(try await ana.get("/").body.contains("2026-11: 1 / 0"))
+        // Released to MX only: the US liaison's chart does not count it.
+        #expect(try await !tom.get("/").body.contains("2026-11: "))
+    }
+}

@@ -32,7 +32,10 @@ extension Workbench {
                 : lead.originOrg == viewer.organization && (lead.status == .draft || (lead.outcome != nil && lead.status != .closed))
         }
         let controlled = ChemicalCatalog.shipped.chemicals.filter(\.isControlled).map(\.cas)
-        let imports = try await store.monthlyCounts(.consignments, dateField: "arrival_date", chemicals: controlled, viewer: viewer)
+        // What the viewer may see depends on its organization and country only (AccessPolicy).
+        let imports = try await monthlyImports.value(stamp: try await store.dataStamp(), key: viewer.organization + "|" + viewer.country) {
+            try await store.monthlyCounts(.consignments, dateField: "arrival_date", chemicals: controlled, viewer: viewer)
+        }
         var alertMonths: [String: Int] = [:]
         for alert in shared?.alerts ?? [] { if let date = alert.date, date.count >= 7 { alertMonths[String(date.prefix(7)), default: 0] += 1 } }
         let chart = monthChart(imports: imports, alerts: alertMonths, call.language)

@@ -33,6 +33,9 @@ public final class Workbench: Sendable {
     var isWarm: Bool { warmed.load(ordering: .relaxed) }
     let runs = RunCache()
     let entities = EntitySummaries()
+    /// The overview's chart of controlled-chemical imports per month, per organization's view, kept
+    /// until the next load (a scan of the visible consignments; a third of that page's time).
+    let monthlyImports = StampedCache<[(month: String, count: Int)]>(capacity: 1_000)
     /// The map's occupied cells, kept until the next load.
     let mapCells = MapCells()
     let logger = Logger(label: "rastro.workbench")
@@ -309,12 +312,31 @@ struct WebError: Error {
     static func notFound() -> WebError { WebError(.notFound, "error.notFound") }
 }
 
+/// Values kept per key until their stamp (what they were computed from) changes; the whole table
+/// is dropped then, or when it holds `capacity` values.
+final class StampedCache<Value: Sendable>: Sendable {
+    private let entries = Mutex((stamp: "", table: [String: Value]()))
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func value(stamp: String, key: String, compute: () async throws -> Value) async throws -> Value {
+        if let found = entries.withLock({ $0.stamp == stamp ? $0.table[key] : nil }) { return found }
+        let value = try await compute()
+        entries.withLock { state in
+            if state.stamp != stamp || state.table.count >= capacity { state = (stamp, [:]) }
+            state.table[key] = value
+        }
+        return value
+    }
+}
+
 /// What each viewer may see of resolved entities (`EntityView.visibleName`: the name, how many
 /// members, the marking), kept until the next load or resolution run: the search page checks every
 /// entity it lists this way, and the largest have hundreds of members to check one by one.
 final class EntitySummaries: Sendable {
     typealias Summary = (name: String, mentions: Int, marking: Marking)
-    private let entries = Mutex((stamp: "", table: [String: Summary?]()))
+    private let cache = StampedCache<Summary?>(capacity: 50_000)
 
     /// What the summaries depend on (the loads and the last resolution run): read once per page.
     func stamp(_ store: Store) async throws -> String {
@@ -322,14 +344,9 @@ final class EntitySummaries: Sendable {
     }
 
     func summary(_ store: Store, entityID: String, viewer: Viewer, stamp: String) async throws -> Summary? {
-        let key = entityID + "|" + viewer.organization + "|" + viewer.country
-        if let found = entries.withLock({ $0.stamp == stamp ? $0.table[key] : nil }) { return found }
-        let summary = try await EntityView.visibleName(store, entityID: entityID, viewer: viewer)
-        entries.withLock { state in
-            if state.stamp != stamp || state.table.count >= 50_000 { state = (stamp, [:]) }
-            state.table[key] = .some(summary)
+        try await cache.value(stamp: stamp, key: entityID + "|" + viewer.organization + "|" + viewer.country) {
+            try await EntityView.visibleName(store, entityID: entityID, viewer: viewer)
         }
-        return summary
     }
 }
 
