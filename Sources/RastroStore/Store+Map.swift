@@ -51,13 +51,14 @@ public struct MapLeg: Sendable {
 
 /// Which one-degree cells (as `Store.mapCellSQL` numbers them) hold any position or leg end, of
 /// any version and marking, as of `stamp` (`Store.dataStamp`): an upper bound of what a viewer may
-/// see there. A box's reads skip the cells that hold nothing: a sparse view would otherwise seek
-/// every one of its cells for each of the 1,024 hash values (docs/benchmarks.md, map).
+/// see there. A box's reads skip the cells that hold nothing, and the counts tell a read of positions
+/// how large a sample to start with and how to read it (docs/benchmarks.md, map).
 public struct MapOccupancy: Sendable {
     public var stamp: String
-    public var points: Set<Int>
-    public var legOrigins: Set<Int>
-    public var legDestinations: Set<Int>
+    /// Cell → how many rows (of any version and marking) have a position or leg end there.
+    public var points: [Int: Int]
+    public var legOrigins: [Int: Int]
+    public var legDestinations: [Int: Int]
 }
 
 /// What a bounding box holds, as much as the caller asked for: everything, or a spread-out sample
@@ -75,16 +76,20 @@ extension Store {
     /// (0 holds about twice the rows of any other value: it takes both signs).
     static let mapBuckets: [Int64] = [0] + (1..<1024).flatMap { [Int64($0), -Int64($0)] }
 
-    /// The cells that hold any position or leg end now (a scan of the map's indexes: seconds on
-    /// millions of positions; the server keeps the answer until the next load).
+    /// The cells that hold any position or leg end now, with their rows (a scan of the map's
+    /// indexes: seconds on millions of positions; the server keeps the answer until the next load).
     public func mapOccupancy() async throws -> MapOccupancy {
         // The stamp first: a load that commits while the cells are read changes it, so the
         // answer is never kept for data it may not include.
         let stamp = try await dataStamp()
-        func cells(_ table: String, _ lat: String, _ lon: String) async throws -> Set<Int> {
+        func cells(_ table: String, _ lat: String, _ lon: String) async throws -> [Int: Int] {
             let cell = Self.mapCellSQL(dialect, lat: lat, lon: lon)
-            let rows = try await connection.query("SELECT DISTINCT \(cell) AS cell FROM \(table) WHERE \(lat) IS NOT NULL AND \(lon) IS NOT NULL", [])
-            return Set(rows.compactMap { $0.values[0].integer.map(Int.init) })
+            let rows = try await connection.query("""
+                SELECT \(cell) AS cell, COUNT(*) AS n FROM \(table) WHERE \(lat) IS NOT NULL AND \(lon) IS NOT NULL GROUP BY 1
+                """, [])
+            var counts: [Int: Int] = [:]
+            for row in rows { if let cell = row.values[0].integer { counts[Int(cell)] = Int(row.values[1].integer ?? 0) } }
+            return counts
         }
         return MapOccupancy(stamp: stamp, points: try await cells("track_points", "lat", "lon"),
                             legOrigins: try await cells("legs", "origin_lat", "origin_lon"),
@@ -93,24 +98,61 @@ extension Store {
 
     /// The visible current positions inside `box`: all of them when there are at most `limit`,
     /// else about `limit` of them spread over the box (a hash sample, the same for every request).
-    /// `occupancy`, when current, lets the read skip the box's empty cells.
+    /// `occupancy`, when current, lets the read skip the box's empty cells and size its sample.
+    ///
+    /// The index (0013) is led by the one-degree cell, then the bucket `content_hash & 1023`. A
+    /// sample takes the buckets below a bound, read either as one range per cell (every row of
+    /// those buckets in the cell, inside the box or not) or bucket by bucket with the box's
+    /// latitudes (a seek each): whichever reads less, by the cells' counts. A small view in a dense
+    /// cell (a street in Mexico City: 27,000 of the cell's 600,000 positions) seeks; a state seeks
+    /// each cell once.
     public func trackPoints(in box: MapBox, limit: Int, viewer: Viewer, occupancy: MapOccupancy? = nil) async throws -> MapSample<MapPoint> {
         let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         let boxBinds: [SQLValue] = [.double(box.minLat), .double(box.maxLat), .double(box.minLon), .double(box.maxLon)]
-        // The box's one-degree cells (see 0011), so that each hash value's seek reads only them;
-        // a box of more cells than that reads the hash value's positions whole instead.
-        guard let inCells = Self.inMapCells(box, dialect: dialect, lat: "lat", lon: "lon", occupied: occupancy?.points) else {
-            return MapSample(items: [], complete: true, estimatedTotal: 0)
+        let cell = Self.mapCellSQL(dialect, lat: "lat", lon: "lon")
+        // The index is led by the cell: up to a country's worth of them are sought one by one.
+        let cells = Self.mapCells(box, occupied: occupancy.map { Set($0.points.keys) }, limit: 2_000)
+        if cells?.isEmpty == true { return MapSample(items: [], complete: true, estimatedTotal: 0) }
+        let cellFilter = cells.map { "\(cell) IN (" + $0.map(String.init).joined(separator: ",") + ")" } ?? {
+            let low = Int((box.minLat + 90).rounded(.down)) * 1000 + Int((box.minLon + 180).rounded(.down))
+            let high = Int((box.maxLat + 90).rounded(.down)) * 1000 + Int((box.maxLon + 180).rounded(.down))
+            return "\(cell) BETWEEN \(low) AND \(high)"
+        }()
+        // Rows in the box's cells, and about how many inside the box (each cell's share of area).
+        var inCellRows = 0.0, inBoxRows = 0.0
+        if let counts = occupancy?.points {
+            for cell in cells ?? Array(counts.keys) {
+                guard let rows = counts[cell].map(Double.init) else { continue }
+                let south = Double(cell / 1000) - 90, west = Double(cell % 1000) - 180
+                let overlap = max(0, min(box.maxLat, south + 1) - max(box.minLat, south)) * max(0, min(box.maxLon, west + 1) - max(box.minLon, west))
+                inCellRows += rows
+                inBoxRows += rows * min(1, overlap)
+            }
         }
-        return try await sampled(limit: limit) { buckets, cap in
+        let cellCount = Double(cells?.count ?? 1_000)
+        // A first batch that should not overshoot the limit (the rows counted include versions and
+        // markings the viewer may not see): the rest follows at the density found.
+        let first = occupancy == nil ? 4 : max(1, min(1024, Int((1024 * Double(max(0, limit)) * 0.9 / max(1, inBoxRows)).rounded(.down))))
+        return try await sampled(limit: limit, buckets: Self.cellBuckets, share: { _ in 1.0 / 1024 }, first: first) { batch, cap in
+            // Cost in row reads, a seek counted as 20: a range per cell reads all its rows of the
+            // batch's buckets; a seek per bucket and cell reads only the box's.
+            let fraction = Double(batch.count) / 1024
+            let perCell = cellCount * 20 + inCellRows * fraction
+            let perBucket = Double(batch.count) * cellCount * 20 + inBoxRows * fraction
+            let buckets = occupancy != nil && perCell <= perBucket
+                ? " AND (content_hash & 1023) BETWEEN \(batch.first!) AND \(batch.last!)"
+                : " AND (content_hash & 1023) IN (" + batch.map(String.init).joined(separator: ",") + ")"
             let rows = try await connection.query("""
                 SELECT record_id, lat, lon FROM track_points
-                WHERE (content_hash % 1024) IN (\(buckets))\(inCells) AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
+                WHERE \(cellFilter)\(buckets) AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
                 AND is_current = 1 AND \(predicate) LIMIT \(cap)
                 """, boxBinds + binds)
             return rows.map { MapPoint(id: $0.values[0].text ?? "", lat: $0.values[1].double ?? 0, lon: $0.values[2].double ?? 0) }
         }
     }
+
+    /// The buckets of `content_hash & 1023` (0013), in order.
+    static let cellBuckets: [Int64] = Array(0..<1024)
 
     /// A position's one-degree cell, as the indexes of 0011 compute it in each dialect (latitude
     /// and longitude are shifted to be positive, so SQLite's truncation is PostgreSQL's floor).
@@ -155,11 +197,13 @@ extension Store {
         let (predicate, binds) = AccessPolicy.predicate(for: viewer, dialect: dialect)
         let boxBinds: [SQLValue] = [.double(box.minLat), .double(box.maxLat), .double(box.minLon), .double(box.maxLon)]
         // The legs that start in the box, and those that end in it (the box's occupied cells of each).
-        let ends = [("origin_lat", "origin_lon", occupancy?.legOrigins), ("destination_lat", "destination_lon", occupancy?.legDestinations)]
+        let ends = [("origin_lat", "origin_lon", occupancy.map { Set($0.legOrigins.keys) }),
+                    ("destination_lat", "destination_lon", occupancy.map { Set($0.legDestinations.keys) })]
             .compactMap { lat, lon, occupied in Self.inMapCells(box, dialect: dialect, lat: lat, lon: lon, occupied: occupied).map { (lat, lon, $0) } }
         guard !ends.isEmpty else { return MapSample(items: [], complete: true, estimatedTotal: 0) }
-        return try await sampled(limit: limit) { buckets, cap in
+        return try await sampled(limit: limit, buckets: Self.mapBuckets, share: { $0 == 0 ? 2.0 / 2048 : 1.0 / 2048 }, first: 4) { batch, cap in
             // The ids from the indexes (which carry the marking), then only those legs.
+            let buckets = batch.map(String.init).joined(separator: ",")
             let arms = ends.map { lat, lon, cells in
                 """
                 SELECT record_id FROM legs WHERE (content_hash % 1024) IN (\(buckets))\(cells)
@@ -200,19 +244,19 @@ extension Store {
         return rows.map { redactor.redacted(Self.record(.trackPoints, $0)) }
     }
 
-    /// Reads hash buckets, a few at first and then as many as the density seen so far says
-    /// `limit` needs, until `limit` items are found or every bucket is read. `fetch` gets the
-    /// buckets as SQL (a list of integers) and the most rows it should return.
-    private func sampled<Item>(limit: Int, fetch: (String, Int) async throws -> [Item]) async throws -> MapSample<Item> {
-        let buckets = Self.mapBuckets
+    /// Reads hash buckets (`buckets`, in that order; `share` is the part of the rows each holds),
+    /// `first` of them at first and then as many as the density seen so far says `limit` needs,
+    /// until `limit` items are found or every bucket is read. `fetch` gets a batch of buckets and
+    /// the most rows it should return.
+    private func sampled<Item>(limit: Int, buckets: [Int64], share: (Int64) -> Double, first: Int,
+                               fetch: (ArraySlice<Int64>, Int) async throws -> [Item]) async throws -> MapSample<Item> {
         let wanted = max(0, limit)
         var items: [Item] = []
-        var read = 0, share = 0.0, next = 4
+        var read = 0, covered = 0.0, next = max(1, first)
         while read < buckets.count && items.count < wanted {
             let batch = buckets[read..<min(buckets.count, read + next)]
-            let found = try await fetch(batch.map(String.init).joined(separator: ","), 2 * wanted + 1)
-            items += found
-            share += batch.reduce(0.0) { $0 + ($1 == 0 ? 2.0 : 1.0) / 2048 }
+            items += try await fetch(batch, 2 * wanted + 1)
+            covered += batch.reduce(0.0) { $0 + share($1) }
             read += batch.count
             // Buckets still needed at the density seen so far, a tenth more for the scatter.
             let perBucket = Double(items.count) / Double(read)
@@ -220,8 +264,15 @@ extension Store {
             next = max(1, next)
         }
         let complete = read >= buckets.count && items.count <= wanted
-        let estimate = complete ? items.count : Int((Double(items.count) / max(share, 1.0 / 2048)).rounded())
-        if items.count > wanted { items.removeLast(items.count - wanted) }
-        return MapSample(items: items, complete: complete, estimatedTotal: max(estimate, items.count))
+        let estimate = complete ? items.count : Int((Double(items.count) / max(covered, 1.0 / 2048)).rounded())
+        let total = max(estimate, items.count)
+        return MapSample(items: Self.thinned(items, to: wanted), complete: complete, estimatedTotal: total)
+    }
+
+    /// `items` thinned evenly to at most `count`, not cut at the end: a box's rows come in index
+    /// order (by cell, north last), so cutting would drop the north of the view.
+    @_spi(Testing) public static func thinned<Item>(_ items: [Item], to count: Int) -> [Item] {
+        guard items.count > count else { return items }
+        return (0..<max(0, count)).map { items[$0 * items.count / count] }
     }
 }

@@ -70,10 +70,20 @@ import Testing
     func aBoxWithMoreThanTheLimitGivesASpreadSample(_ backend: TestBackend) async throws {
         let test = try await Self.store(backend)
         defer { Task { await test.dispose() } }
-        let sample = try await test.store.trackPoints(in: Self.box, limit: 40, viewer: test.settings.viewer)
-        #expect(sample.items.count <= 40 && sample.items.count > 0 && !sample.complete)
-        #expect(sample.estimatedTotal > 40)
-        #expect(Set(sample.items.map(\.id)).count == sample.items.count)
+        let occupancy = try await test.store.mapOccupancy()
+        for occupied in [nil, occupancy] {
+            let sample = try await test.store.trackPoints(in: Self.box, limit: 40, viewer: test.settings.viewer, occupancy: occupied)
+            #expect(sample.items.count <= 40 && sample.items.count > 0 && !sample.complete)
+            #expect(sample.estimatedTotal > 40)
+            #expect(Set(sample.items.map(\.id)).count == sample.items.count)
+            // Spread over the box: the rows come by cell, south first, and the sample is not cut
+            // off at the north (the trips run from 19.05° to 20.65° north, over three cells).
+            let lats = sample.items.map(\.lat)
+            #expect(lats.min()! < 19.6 && lats.max()! > 20.3, "\(lats.sorted())")
+        }
+        // A batch that brings more than the limit is thinned evenly, not cut at the end.
+        #expect(Store.thinned(Array(0..<100), to: 10) == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90])
+        #expect(Store.thinned(Array(0..<7), to: 3) == [0, 2, 4] && Store.thinned([1, 2], to: 5) == [1, 2] && Store.thinned([1, 2], to: 0).isEmpty)
     }
 
     /// The box reads seek the one-degree cells a box covers (0011): positions and legs on and
@@ -108,9 +118,10 @@ import Testing
         let occupancy = try await test.store.mapOccupancy()
         func cell(_ lat: Double, _ lon: Double) -> Int { Int((lat + 90).rounded(.down)) * 1000 + Int((lon + 180).rounded(.down)) }
         #expect(occupancy.stamp == (try await test.store.dataStamp()))
-        #expect(occupancy.points == Set(expected.map { cell($0.lat, $0.lon) }))
-        #expect(occupancy.legOrigins == Set(expected.map { cell($0.lat, $0.lon) } + [cell(45, 45)]))
-        #expect(occupancy.legDestinations == Set(expected.map { cell($0.lat, $0.lon) } + [cell(-45, -45)]))
+        #expect(occupancy.points == Dictionary(expected.map { (cell($0.lat, $0.lon), 1) }, uniquingKeysWith: +))
+        #expect(Set(occupancy.legOrigins.keys) == Set(expected.map { cell($0.lat, $0.lon) } + [cell(45, 45)]))
+        #expect(occupancy.legOrigins[cell(45, 45)] == expected.count && occupancy.legDestinations[cell(-45, -45)] == expected.count)
+        #expect(Set(occupancy.legDestinations.keys) == Set(expected.map { cell($0.lat, $0.lon) } + [cell(-45, -45)]))
         // Empty boxes, and boxes that hold only some occupied cells, on top of those above.
         let more = [MapBox(minLon: 10, minLat: 10, maxLon: 12, maxLat: 12), MapBox(minLon: -100.5, minLat: -2, maxLon: 0.5, maxLat: 0.5),
                     MapBox(minLon: 44, minLat: 44, maxLon: 46, maxLat: 46)]
@@ -129,8 +140,9 @@ import Testing
                 #expect(legIDs == expectedLegs, "\(box)")
             }
         }
-        #expect(Store.mapCells(MapBox(minLon: 10, minLat: 10, maxLon: 12, maxLat: 12), occupied: occupancy.points) == [])
-        #expect(Store.mapCells(MapBox(minLon: -180, minLat: -90, maxLon: 180, maxLat: 90), occupied: occupancy.points)?.count == occupancy.points.count)
+        let occupied = Set(occupancy.points.keys)
+        #expect(Store.mapCells(MapBox(minLon: 10, minLat: 10, maxLon: 12, maxLat: 12), occupied: occupied) == [])
+        #expect(Store.mapCells(MapBox(minLon: -180, minLat: -90, maxLon: 180, maxLat: 90), occupied: occupied)?.count == occupied.count)
         // A box of more cells than are worth a seek each reads without them, and finds the same.
         #expect(Store.mapCells(MapBox(minLon: -180, minLat: -90, maxLon: 180, maxLat: 90)) == nil)
         #expect(Store.mapCells(MapBox(minLon: -1, minLat: -1, maxLon: 1, maxLat: 1))?.count == 9)

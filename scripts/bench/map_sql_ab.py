@@ -5,7 +5,8 @@ so that other work on the machine weighs less), medians and maxima of the same v
 
     python3 scripts/bench/map_sql_ab.py COPY-OF-A-STORE.db [ROUNDS]
 
-The store must be migrated to 0011 (`rastro init`); 0009's indexes are made in it for the run
+The store must be migrated to 0011 or 0012 (`rastro init` of a rastro before 0013, which replaced the
+positions' index); 0009's indexes are made in it for the run
 (about a minute on the large world) and dropped afterwards: give it a copy."""
 import math
 import random
