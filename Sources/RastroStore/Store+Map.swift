@@ -113,11 +113,8 @@ extension Store {
         // The index is led by the cell: up to a country's worth of them are sought one by one.
         let cells = Self.mapCells(box, occupied: occupancy.map { Set($0.points.keys) }, limit: 2_000)
         if cells?.isEmpty == true { return MapSample(items: [], complete: true, estimatedTotal: 0) }
-        let cellFilter = cells.map { "\(cell) IN (" + $0.map(String.init).joined(separator: ",") + ")" } ?? {
-            let low = Int((box.minLat + 90).rounded(.down)) * 1000 + Int((box.minLon + 180).rounded(.down))
-            let high = Int((box.maxLat + 90).rounded(.down)) * 1000 + Int((box.maxLon + 180).rounded(.down))
-            return "\(cell) BETWEEN \(low) AND \(high)"
-        }()
+        let cellFilter = cells.map { "\(cell) IN (" + $0.map(String.init).joined(separator: ",") + ")" }
+            ?? "\(cell) BETWEEN \(Self.mapCellRange(box).low) AND \(Self.mapCellRange(box).high)"
         // Rows in the box's cells, and about how many inside the box (each cell's share of area).
         var inCellRows = 0.0, inBoxRows = 0.0
         if let counts = occupancy?.points {
@@ -129,6 +126,7 @@ extension Store {
                 inBoxRows += rows * min(1, overlap)
             }
         }
+        // Without a list (a box of over 2,000 cells), a range of cells: as many seeks as a country's.
         let cellCount = Double(cells?.count ?? 1_000)
         // A first batch that should not overshoot the limit (the rows counted include versions and
         // markings the viewer may not see): the rest follows at the density found.
@@ -154,7 +152,7 @@ extension Store {
     /// The buckets of `content_hash & 1023` (0013), in order.
     static let cellBuckets: [Int64] = Array(0..<1024)
 
-    /// A position's one-degree cell, as the indexes of 0011 compute it in each dialect (latitude
+    /// A position's one-degree cell, as the indexes of 0011 and 0013 compute it in each dialect (latitude
     /// and longitude are shifted to be positive, so SQLite's truncation is PostgreSQL's floor).
     static func mapCellSQL(_ dialect: SQLDialect, lat: String, lon: String) -> String {
         dialect == .sqlite ? "(CAST(\(lat) + 90 AS INTEGER) * 1000 + CAST(\(lon) + 180 AS INTEGER))"
@@ -168,12 +166,18 @@ extension Store {
     static func inMapCells(_ box: MapBox, dialect: SQLDialect, lat: String, lon: String, occupied: Set<Int>? = nil) -> String? {
         let cell = mapCellSQL(dialect, lat: lat, lon: lon)
         guard let cells = mapCells(box, occupied: occupied) else {
-            let low = Int((box.minLat + 90).rounded(.down)) * 1000 + Int((box.minLon + 180).rounded(.down))
-            let high = Int((box.maxLat + 90).rounded(.down)) * 1000 + Int((box.maxLon + 180).rounded(.down))
-            return " AND \(cell) BETWEEN \(low) AND \(high)"
+            let range = mapCellRange(box)
+            return " AND \(cell) BETWEEN \(range.low) AND \(range.high)"
         }
         guard !cells.isEmpty else { return nil }
         return " AND \(cell) IN (" + cells.map(String.init).joined(separator: ",") + ")"
+    }
+
+    /// The cells of a box's south-west and north-east corners: every cell of the box is between
+    /// them (with the rest of its latitudes' rows).
+    static func mapCellRange(_ box: MapBox) -> (low: Int, high: Int) {
+        (Int((box.minLat + 90).rounded(.down)) * 1000 + Int((box.minLon + 180).rounded(.down)),
+         Int((box.maxLat + 90).rounded(.down)) * 1000 + Int((box.maxLon + 180).rounded(.down)))
     }
 
     /// The cells a box covers (as `mapCellSQL` numbers them) that are in `occupied` (all when
