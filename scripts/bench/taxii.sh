@@ -60,7 +60,9 @@ if [[ ! -f $DB.loaded || "$(cat "$DB.loaded")" != "$ALL_SIZES" ]]; then
   echo "$ALL_SIZES" > "$DB.loaded"
 fi
 
-rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+# The server's own memory: RssAnon, not VmRSS, which also counts the pages of the SQLite file that
+# its read connections map (the kernel's page cache of the file, shared).
+rss_kb() { awk '/RssAnon/ {print $2}' "/proc/$1/status"; }
 range_us() { sqlite3 "$DB" "SELECT MIN(added_us) || ' ' || MAX(added_us) FROM taxii_objects WHERE collection_id = '$1'"; }
 a_type() { sqlite3 "$DB" "SELECT object_type FROM taxii_objects WHERE collection_id = '$1' GROUP BY object_type ORDER BY COUNT(*) DESC LIMIT 1 OFFSET 1"; }
 

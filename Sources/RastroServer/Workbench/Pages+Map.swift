@@ -152,12 +152,6 @@ struct MapJSON {
     init() { bytes.reserveCapacity(1 << 20) }
 
     /// `value` rounded to five decimals (about a metre), as JSON (`null` when not finite).
-    static func number(_ value: Double) -> String {
-        var json = MapJSON()
-        json.number(value)
-        return String(decoding: json.bytes, as: UTF8.self)
-    }
-
     mutating func number(_ value: Double) {
         guard value.isFinite else { return raw("null") }
         let scaled = (value * 1e5).rounded()
