@@ -30,7 +30,7 @@ import Testing
             return names
         }
         let before = try await indexes()
-        #expect(before.contains("track_points_map_cell"))
+        #expect(before.contains("track_points_map_cell_first"))
         // Kill at a few moments: early, in the middle, late.
         for delay in [0.3, 0.9, 1.6] {
             let process = try RastroProcess.start(["ingest", "--database", url, file], directory: folder)

@@ -48,7 +48,7 @@ import Testing
         let test = try await TestStore.make(backend)
         defer { Task { await test.dispose() } }
         let before = try await indexDefinitions(test)
-        #expect(before.contains { $0.contains("track_points_map_cell") })
+        #expect(before.contains { $0.contains("track_points_map_cell_first") })
         let rows = 80_000
         let big = try Fixtures.file("track_points.csv", Self.trackPoints(rows))
         // Over the 4 MiB below which a load never defers.
