@@ -113,8 +113,7 @@ extension Store {
         // The index is led by the cell: up to a country's worth of them are sought one by one.
         let cells = Self.mapCells(box, occupied: occupancy.map { Set($0.points.keys) }, limit: 2_000)
         if cells?.isEmpty == true { return MapSample(items: [], complete: true, estimatedTotal: 0) }
-        let cellFilter = cells.map { "\(cell) IN (" + $0.map(String.init).joined(separator: ",") + ")" }
-            ?? "\(cell) BETWEEN \(Self.mapCellRange(box).low) AND \(Self.mapCellRange(box).high)"
+        let cellFilter = Self.cellCondition(cells, box, cell: cell)
         // Rows in the box's cells, and about how many inside the box (each cell's share of area).
         var inCellRows = 0.0, inBoxRows = 0.0
         if let counts = occupancy?.points {
@@ -164,13 +163,18 @@ extension Store {
     /// seek per hash value, reading the box's latitude band (an empty box then costs little, as it
     /// did before the cells). Nil when `occupied` says the box holds nothing.
     static func inMapCells(_ box: MapBox, dialect: SQLDialect, lat: String, lon: String, occupied: Set<Int>? = nil) -> String? {
-        let cell = mapCellSQL(dialect, lat: lat, lon: lon)
-        guard let cells = mapCells(box, occupied: occupied) else {
+        let cells = mapCells(box, occupied: occupied)
+        if cells?.isEmpty == true { return nil }
+        return " AND " + cellCondition(cells, box, cell: mapCellSQL(dialect, lat: lat, lon: lon))
+    }
+
+    /// `cell` (an SQL expression) is one of `cells`, or, without a list, in the box's range of cells.
+    static func cellCondition(_ cells: [Int]?, _ box: MapBox, cell: String) -> String {
+        guard let cells else {
             let range = mapCellRange(box)
-            return " AND \(cell) BETWEEN \(range.low) AND \(range.high)"
+            return "\(cell) BETWEEN \(range.low) AND \(range.high)"
         }
-        guard !cells.isEmpty else { return nil }
-        return " AND \(cell) IN (" + cells.map(String.init).joined(separator: ",") + ")"
+        return "\(cell) IN (" + cells.map(String.init).joined(separator: ",") + ")"
     }
 
     /// The cells of a box's south-west and north-east corners: every cell of the box is between

@@ -109,24 +109,23 @@ final class MapCells: Sendable {
     /// The occupancy when it is current, else nil (and a refresh starts, unless one is running).
     func current(_ store: Store) async throws -> MapOccupancy? {
         let stamp = try await store.dataStamp()
-        let (current, start) = state.withLock { state -> (MapOccupancy?, Bool) in
-            if let occupancy = state.occupancy, occupancy.stamp == stamp { return (occupancy, false) }
-            guard !state.refreshing else { return (nil, false) }
-            state.refreshing = true
-            return (nil, true)
-        }
-        if start { Task { await self.read(store.url) } }
-        return current
+        if let occupancy = state.withLock({ $0.occupancy }), occupancy.stamp == stamp { return occupancy }
+        if claim() { Task { await self.read(store.url) } }
+        return nil
     }
 
-    /// Reads the occupancy now (the server's warm-up).
+    /// Reads the occupancy now (the server's warm-up), unless a refresh is running.
     func refresh(_ url: DatabaseURL) async {
-        let start = state.withLock { state -> Bool in
+        if claim() { await read(url) }
+    }
+
+    /// True when no refresh was running: the caller now runs one.
+    private func claim() -> Bool {
+        state.withLock { state in
             guard !state.refreshing else { return false }
             state.refreshing = true
             return true
         }
-        if start { await read(url) }
     }
 
     private func read(_ url: DatabaseURL) async {
