@@ -5,7 +5,7 @@ import RastroModel
 public enum Fixtures {
     /// Writes `files` (name → content) into a new temporary folder and returns its path.
     public static func folder(_ files: [String: String]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-fixture-\(UUID().uuidString)")
+        let folder = TestScratch.path("fixture")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, content) in files {
             try Data(content.utf8).write(to: folder.appendingPathComponent(name))

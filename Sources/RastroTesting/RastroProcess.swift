@@ -44,7 +44,7 @@ public enum RastroProcess {
     /// Runs `rastro arguments…` to completion and captures its output.
     public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
                            stdinText: String? = nil) throws -> Result {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-run-\(UUID().uuidString)")
+        let folder = TestScratch.path("run")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out"), err = folder.appendingPathComponent("err")

@@ -22,7 +22,7 @@ public enum TestBackend: String, CaseIterable, Sendable {
         let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         switch self {
         case .sqlite:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-test-\(token)")
+            let folder = TestScratch.root.appendingPathComponent("store-\(token)")
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             return "sqlite:" + folder.appendingPathComponent("rastro.db").path
         case .postgres:

@@ -12,7 +12,7 @@ import Testing
 /// for the same store, and scores that beat chance by a margin.
 @Suite struct AnalyzerTests {
     @Test func analysisOfASmallWorldKeepsTheContractAndIsDeterministic() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-an-\(UUID().uuidString)").path
+        let folder = TestScratch.path("analysis").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         _ = try Simulator.run(SimulationOptions(seed: 44, scale: .small), to: folder)
         let test = try await TestStore.make(.sqlite, organization: "MX-FUSION", country: "MX")

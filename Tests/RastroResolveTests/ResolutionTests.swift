@@ -39,7 +39,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func incrementalEqualsAFullRunWithTheSameModel(_ backend: TestBackend) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-inc-\(UUID().uuidString)").path
+        let folder = TestScratch.path("incremental").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         _ = try Simulator.run(SimulationOptions(seed: 33, scale: .small), to: folder)
         let test = try await TestStore.make(backend, organization: "MX-FUSION", country: "MX")
@@ -105,7 +105,7 @@ import Testing
     /// With small blocks, new and vanished profiles push blocks and name words across the size
     /// limit, which changes candidate pairs between old profiles: still equal to a run from nothing.
     @Test func incrementalStaysExactWhenBlocksCrossTheSizeLimit() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-inc-\(UUID().uuidString)").path
+        let folder = TestScratch.path("incremental").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         _ = try Simulator.run(SimulationOptions(seed: 34, scale: .small), to: folder)
         let test = try await TestStore.make(.sqlite, organization: "MX-FUSION", country: "MX")

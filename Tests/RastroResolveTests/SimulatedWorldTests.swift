@@ -12,7 +12,7 @@ import Testing
 @Suite struct SimulatedWorldTests {
     @Test(arguments: TestBackend.all)
     func resolvesASmallWorldWell(_ backend: TestBackend) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-er-\(UUID().uuidString)").path
+        let folder = TestScratch.path("world").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         _ = try Simulator.run(SimulationOptions(seed: 21, scale: .small), to: folder)
         let truth = try Evaluator.readTruth(at: folder + "/truth.json")

@@ -12,7 +12,7 @@ import Testing
 @Suite struct SimulatorTests {
     /// One small world per test process (seed 11), written once.
     static let small: (folder: String, summary: Simulator.Summary, truth: Truth) = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-sim-\(UUID().uuidString)").path
+        let folder = TestScratch.path("world").path
         do {
             let summary = try Simulator.run(SimulationOptions(seed: 11, scale: .small), to: folder)
             let truth = try Evaluator.readTruth(at: folder + "/truth.json")
@@ -23,7 +23,7 @@ import Testing
     }()
 
     static let medium: (folder: String, truth: Truth) = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-sim-\(UUID().uuidString)").path
+        let folder = TestScratch.path("world").path
         do {
             _ = try Simulator.run(SimulationOptions(seed: 5, scale: .medium), to: folder)
             return (folder, try Evaluator.readTruth(at: folder + "/truth.json"))
@@ -41,14 +41,14 @@ import Testing
     }
 
     @Test func sameSeedSameBytesOtherSeedOtherWorld() throws {
-        let again = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-sim-\(UUID().uuidString)").path
+        let again = TestScratch.path("world").path
         defer { try? FileManager.default.removeItem(atPath: again) }
         _ = try Simulator.run(SimulationOptions(seed: 11, scale: .small), to: again)
         let first = try Self.bytes(Self.small.folder), second = try Self.bytes(again)
         #expect(Set(first.keys) == ["organizations.csv", "consignments.csv", "transfers.csv", "legs.csv", "track_points.csv",
                                     "usage_reports.csv", "observations.ndjson", "incidents.csv", "truth.json", "scenario.md"])
         for name in first.keys.sorted() { #expect(first[name] == second[name], "\(name) differs between two runs of one seed") }
-        let other = FileManager.default.temporaryDirectory.appendingPathComponent("rastro-sim-\(UUID().uuidString)").path
+        let other = TestScratch.path("world").path
         defer { try? FileManager.default.removeItem(atPath: other) }
         _ = try Simulator.run(SimulationOptions(seed: 12, scale: .small), to: other)
         #expect(try Self.bytes(other)["consignments.csv"] != first["consignments.csv"])
