@@ -26,8 +26,8 @@ final class CredentialCache: Sendable {
         guard let authorization else { return nil }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2 else { return nil }
-        let scheme = parts[0].lowercased()
-        let value = parts[1].trimmingCharacters(in: .whitespaces)
+        let scheme = RequestText.lowercasedASCII(parts[0])
+        let value = String(RequestText.trimmed(parts[1]))
         guard scheme == "basic" || scheme == "bearer" else { return nil }
         let key = AuditChain.hex(SHA256.hash(data: Data("\(scheme)\u{0}\(value)".utf8)))
         let now = Date().timeIntervalSince1970

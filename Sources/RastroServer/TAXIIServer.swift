@@ -210,17 +210,23 @@ public final class TAXIIServer: Sendable {
     }
 
     static func requireTAXIIAccept(_ request: Request) throws {
-        guard let accept = request.headers[.accept] else { return }
+        guard let accept = request.headers[.accept], !acceptsTAXII(accept) else { return }
+        throw TAXIIError(.notAcceptable, "The media type is not supported", "This server answers \(taxiiMediaType).")
+    }
+
+    /// Whether an `Accept` header admits TAXII 2.1 (`*/*`, `application/*`, or
+    /// `application/taxii+json` without a version or with version 2.1), case and spaces aside.
+    static func acceptsTAXII(_ accept: String) -> Bool {
         for item in accept.split(separator: ",") {
-            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let parts = item.split(separator: ";").map { RequestText.lowercasedASCII(RequestText.trimmed($0)) }
             guard let type = parts.first else { continue }
-            if type == "*/*" || type == "application/*" { return }
+            if type == "*/*" || type == "application/*" { return true }
             if type == "application/taxii+json" {
                 let version = parts.dropFirst().first { $0.hasPrefix("version=") }
-                if version == nil || version == "version=2.1" { return }
+                if version == nil || version == "version=2.1" { return true }
             }
         }
-        throw TAXIIError(.notAcceptable, "The media type is not supported", "This server answers \(taxiiMediaType).")
+        return false
     }
 
     func discovery(_ request: Request) async throws -> Response {
@@ -472,10 +478,7 @@ struct QueryParameters {
     init(_ query: String) {
         for item in query.split(separator: "&") where !item.isEmpty {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
-            }
-            pairs.append((decode(parts[0]), parts.count > 1 ? decode(parts[1]) : ""))
+            pairs.append((RequestText.formDecoded(parts[0]), parts.count > 1 ? RequestText.formDecoded(parts[1]) : ""))
         }
     }
 
@@ -483,7 +486,7 @@ struct QueryParameters {
 
     /// Every value of a key, comma-separated lists split (TAXII's `match[type]=a,b`).
     func list(_ key: String) -> [String] {
-        pairs.filter { $0.0 == key }.flatMap { $0.1.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        pairs.filter { $0.0 == key }.flatMap { $0.1.split(separator: ",").map { String(RequestText.trimmed($0)) } }
             .filter { !$0.isEmpty }
     }
 }
