@@ -8,6 +8,7 @@ public final class Store: Sendable {
     public let url: DatabaseURL
     public let configuration: StoreConfiguration
     let memberCache = MemberCache()
+    let taxiiScanPlans = TAXIIScanPlans()
 
     public var dialect: SQLDialect { connection.dialect }
 
