@@ -13,6 +13,8 @@ final class CredentialCache: Sendable {
     private let authenticator: Authenticator
     private let ttl: Double
     private let entries = Mutex([String: (Viewer, Double)]())
+    /// Keys being checked again in the background (at most one check per key at a time).
+    private let refreshing = Mutex(Set<String>())
 
     init(store: Store, ttl: Double = 30) {
         self.authenticator = Authenticator(store: store)
@@ -22,6 +24,13 @@ final class CredentialCache: Sendable {
     enum Scheme { case basic, bearer }
 
     /// The viewer, or nil when there are no credentials or they are refused.
+    ///
+    /// An entry in its last quarter of `ttl` is still used, and one request starts a check of the
+    /// credentials in the background that renews it (or drops it when they are refused now). A
+    /// partner that pulls steadily therefore never waits for bcrypt once signed in: before, every
+    /// request in flight when an entry expired checked the password itself, and the cores stalled
+    /// for a few tenths of a second (docs/benchmarks.md, federation). A refused or revoked
+    /// credential still stops working at most `ttl` after its last successful check.
     func viewer(authorization: String?) async -> Viewer? {
         guard let authorization else { return nil }
         let parts = authorization.split(separator: " ", maxSplits: 1)
@@ -31,27 +40,38 @@ final class CredentialCache: Sendable {
         guard scheme == "basic" || scheme == "bearer" else { return nil }
         let key = AuditChain.hex(SHA256.hash(data: Data("\(scheme)\u{0}\(value)".utf8)))
         let now = Date().timeIntervalSince1970
-        if let viewer = entries.withLock({ entries -> Viewer? in
+        if let (viewer, expires) = entries.withLock({ entries -> (Viewer, Double)? in
             guard let (viewer, expires) = entries[key] else { return nil }
             if expires < now { entries[key] = nil; return nil }
-            return viewer
+            return (viewer, expires)
         }) {
+            if expires - now < ttl / 4, refreshing.withLock({ $0.insert(key).inserted }) {
+                Task {
+                    let checked = await self.check(scheme: scheme, value: value)
+                    self.entries.withLock { entries in
+                        if let checked { entries[key] = (checked, Date().timeIntervalSince1970 + self.ttl) } else { entries[key] = nil }
+                    }
+                    _ = self.refreshing.withLock { $0.remove(key) }
+                }
+            }
             return viewer
         }
-        let viewer: Viewer?
-        if scheme == "basic" {
-            guard let decoded = Data(base64Encoded: value).map({ String(decoding: $0, as: UTF8.self) }),
-                  let colon = decoded.firstIndex(of: ":") else { return nil }
-            viewer = try? await authenticator.signIn(user: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
-        } else {
-            viewer = try? await authenticator.viewer(token: value, now: Timestamps.nowRFC3339())
-        }
-        guard let viewer else { return nil }
+        guard let viewer = await check(scheme: scheme, value: value) else { return nil }
         entries.withLock { entries in
             if entries.count > 10_000 { entries.removeAll() }
             entries[key] = (viewer, now + ttl)
         }
         return viewer
+    }
+
+    /// The credentials checked against the store: bcrypt for a password, the token table for a token.
+    private func check(scheme: String, value: String) async -> Viewer? {
+        if scheme == "basic" {
+            guard let decoded = Data(base64Encoded: value).map({ String(decoding: $0, as: UTF8.self) }),
+                  let colon = decoded.firstIndex(of: ":") else { return nil }
+            return try? await authenticator.signIn(user: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
+        }
+        return try? await authenticator.viewer(token: value, now: Timestamps.nowRFC3339())
     }
 }
 
