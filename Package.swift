@@ -37,6 +37,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "RastroModel",
             resources: [.copy("Resources/chemicals.json"), .copy("Resources/countries.json"), .copy("Resources/reasons.json")],
@@ -100,7 +101,7 @@ let package = Package(
         .target(
             name: "RastroServer",
             dependencies: [
-                "RastroModel", "RastroStore", "RastroShare",
+                "RastroModel", "RastroStore", "RastroShare", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

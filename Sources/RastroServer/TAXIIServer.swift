@@ -62,6 +62,7 @@ public final class TAXIIServer: Sendable {
     /// Opens the server's connections; `importer` takes the objects partners add (nil: add-objects is refused).
     public static func open(_ url: DatabaseURL, configuration: ServerConfiguration,
                             importer: (@Sendable (Store, NodeSettings) -> any TAXIIObjectImporting)? = nil) async throws -> TAXIIServer {
+        _ = AllocatorTuning.applied
         // Requests wait for the write connection's commits (the audit's group commit): its WAL
         // checkpoints run on a thread of their own, not inside one of those commits.
         var writeConfiguration = StoreConfiguration()
@@ -217,6 +218,8 @@ public final class TAXIIServer: Sendable {
     /// Whether an `Accept` header admits TAXII 2.1 (`*/*`, `application/*`, or
     /// `application/taxii+json` without a version or with version 2.1), case and spaces aside.
     static func acceptsTAXII(_ accept: String) -> Bool {
+        // What TAXII clients send, checked first without splitting.
+        if accept == taxiiMediaType { return true }
         for item in accept.split(separator: ",") {
             let parts = item.split(separator: ";").map { RequestText.lowercasedASCII(RequestText.trimmed($0)) }
             guard let type = parts.first else { continue }
@@ -372,7 +375,7 @@ public final class TAXIIServer: Sendable {
     func objects(_ request: Request, _ collectionID: String, objectID: String?) async throws -> Response {
         let (viewer, _) = try await readableCollection(request, collectionID)
         let query = try query(request, collection: collectionID, objectID: objectID)
-        let page = try await read.taxiiObjectsJSON(query)
+        var page = try await read.taxiiObjectsJSON(query, as: TAXIIEnvelope.self)
         if objectID != nil, page.count == 0, query.after == nil {
             throw TAXIIError(.notFound, "Object not found", "The collection has no object \(objectID ?? "") matching the request.")
         }
@@ -389,12 +392,7 @@ public final class TAXIIServer: Sendable {
         var headers: HTTPFields = [.contentType: Self.taxiiMediaType]
         headers[Self.dateAddedFirst] = TAXIITime.format(microseconds: page.first)
         headers[Self.dateAddedLast] = TAXIITime.format(microseconds: page.last)
-        var body = ByteBuffer()
-        body.reserveCapacity(page.json.count + 64)
-        body.writeString(page.more ? #"{"more":true,"next":""# + String(page.last) + #"","objects":["# : #"{"more":false,"objects":["#)
-        body.writeBytes(page.json)
-        body.writeString("]}")
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: page.json.finish(more: page.more, next: page.last)))
     }
 
     static let dateAddedFirst = HTTPField.Name("X-TAXII-Date-Added-First")!
@@ -488,5 +486,32 @@ struct QueryParameters {
     func list(_ key: String) -> [String] {
         pairs.filter { $0.0 == key }.flatMap { $0.1.split(separator: ",").map { String(RequestText.trimmed($0)) } }
             .filter { !$0.isEmpty }
+    }
+}
+
+/// An envelope's response buffer, which takes a page's objects straight from the store: room for
+/// the envelope's head, which is known only once the page is read (`more`, `next`), then the objects.
+struct TAXIIEnvelope: TAXIIPageBytes {
+    /// `{"more":true,"next":"` (21 bytes), an Int64 (at most 20 characters), `","objects":[` (13).
+    static let headRoom = 64
+    private var buffer: ByteBuffer
+
+    init(pageCapacity capacity: Int) {
+        buffer = ByteBuffer()
+        buffer.reserveCapacity(Self.headRoom + capacity + 2)
+        buffer.writeRepeatingByte(UInt8(ascii: " "), count: Self.headRoom)
+    }
+
+    mutating func appendJSON(_ bytes: UnsafeRawBufferPointer) { buffer.writeBytes(bytes) }
+
+    /// The whole envelope: the head written into its room, the objects, the end.
+    /// (Mutating, so that the buffer is still this page's alone and is written in place.)
+    mutating func finish(more: Bool, next: Int64) -> ByteBuffer {
+        let head = more ? #"{"more":true,"next":""# + String(next) + #"","objects":["# : #"{"more":false,"objects":["#
+        let start = Self.headRoom - head.utf8.count
+        buffer.setString(head, at: start)
+        buffer.moveReaderIndex(to: start)
+        buffer.writeString("]}")
+        return buffer
     }
 }

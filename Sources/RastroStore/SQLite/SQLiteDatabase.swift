@@ -13,7 +13,13 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     /// Set by `checkpointInBackground`: runs the WAL's checkpoints instead of this connection's commits.
     private var checkpointer: SQLiteCheckpointer?
 
+    /// Process-wide settings, made before the first connection initializes SQLite: no memory
+    /// statistics (nothing here reads them; keeping them takes a global mutex per allocation, about
+    /// 3 % of a busy TAXII server's CPU with its lock and unlock, docs/benchmarks.md, federation).
+    private static let configured: Bool = rastro_sqlite_disable_memory_statistics() == SQLITE_OK
+
     init(path: String, busyTimeoutMilliseconds: Int32, trace: (@Sendable (String) -> Void)?) throws {
+        _ = Self.configured
         self.path = path
         self.trace = trace
         var db: OpaquePointer?

@@ -95,9 +95,28 @@ public struct TAXIIPage: Sendable {
     public var more: Bool
 }
 
+/// Where `Store.taxiiObjectsJSON` writes a page's objects: the server hands in its response
+/// buffer, so that each body is copied once, from SQLite's row into the answer.
+public protocol TAXIIPageBytes: Sendable {
+    /// An empty page with room for about `capacity` bytes of objects.
+    init(pageCapacity capacity: Int)
+    mutating func appendJSON(_ bytes: UnsafeRawBufferPointer)
+}
+
+extension Array: TAXIIPageBytes where Element == UInt8 {
+    public init(pageCapacity capacity: Int) {
+        self.init()
+        reserveCapacity(capacity)
+    }
+
+    public mutating func appendJSON(_ bytes: UnsafeRawBufferPointer) { append(contentsOf: bytes) }
+}
+
 /// A page as JSON bytes: see `Store.taxiiObjectsJSON`.
-public struct TAXIIJSONPage: Sendable {
-    public var json: [UInt8] = []
+public struct TAXIIJSONPage<Bytes: TAXIIPageBytes>: Sendable {
+    /// What the caller handed in, then the page's objects joined by commas.
+    public var json: Bytes
+    public init(json: Bytes) { self.json = json }
     public var count = 0
     public var more = false
     public var first: Int64 = 0
@@ -346,21 +365,27 @@ extension Store {
 
     /// The same page as `taxiiObjects`, as the bytes of its objects joined by commas (the inside of
     /// an envelope's `objects` array), with its first and last date_added and the SHA-256 of its
-    /// ids and versions (`id version` lines): the TAXII server's hot path, which copies each body
-    /// once, straight from SQLite's row into the answer.
-    public func taxiiObjectsJSON(_ query: TAXIIQuery) async throws -> TAXIIJSONPage {
+    /// ids and versions (`id version` lines).
+    public func taxiiObjectsJSON(_ query: TAXIIQuery) async throws -> TAXIIJSONPage<[UInt8]> {
+        try await taxiiObjectsJSON(query, as: [UInt8].self)
+    }
+
+    /// The same, the objects written into a `Bytes` made here: the TAXII server's hot path, which
+    /// copies each body once, straight from SQLite's row into its response buffer.
+    public func taxiiObjectsJSON<Bytes: TAXIIPageBytes>(_ query: TAXIIQuery, as _: Bytes.Type) async throws -> TAXIIJSONPage<Bytes> {
         let database = connection as? SQLiteDatabase
         let alongKey = try database.map { try taxiiLatestAlongKey(query, $0) } ?? false
         var (conditions, binds) = taxiiConditions(query, latestAlongKey: alongKey)
         binds.append(.integer(Int64(query.limit + 1)))
         let sql = "SELECT added_us, object_id, version, body FROM taxii_objects WHERE \(conditions) ORDER BY added_us LIMIT ?"
-        var page = TAXIIJSONPage()
+        var page = TAXIIJSONPage(json: Bytes(pageCapacity: min(query.limit, 1000) * 1024))
         var hasher = SHA256()
         guard let database else {
             let rows = try await taxiiObjects(query)
             for (index, object) in rows.objects.enumerated() {
-                if index > 0 { page.json.append(44); hasher.update(data: [10]) }
-                page.json.append(contentsOf: object.body.utf8)
+                if index > 0 { withUnsafeBytes(of: UInt8(ascii: ",")) { page.json.appendJSON($0) }; hasher.update(data: [10]) }
+                var body = object.body
+                body.withUTF8 { page.json.appendJSON(UnsafeRawBufferPointer($0)) }
                 hasher.update(data: Array((object.id + " " + object.version).utf8))
                 if index == 0 { page.first = object.addedMicroseconds }
                 page.last = object.addedMicroseconds
@@ -370,14 +395,13 @@ extension Store {
             page.digest = AuditChain.hex(hasher.finalize())
             return page
         }
-        page.json.reserveCapacity(min(query.limit, 1000) * 1024)
         try database.forEachRow(sql, binds) { statement in
             guard page.count < query.limit else {
                 page.more = true
                 return
             }
             if page.count > 0 {
-                page.json.append(44)
+                withUnsafeBytes(of: UInt8(ascii: ",")) { page.json.appendJSON($0) }
                 hasher.update(data: [10])
             }
             let added = statement.int64(0)
@@ -386,7 +410,7 @@ extension Store {
             statement.withText(1) { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
             hasher.update(data: [32])
             statement.withText(2) { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-            statement.withText(3) { page.json.append(contentsOf: $0) }
+            statement.withText(3) { page.json.appendJSON(UnsafeRawBufferPointer($0)) }
             page.count += 1
         }
         page.digest = AuditChain.hex(hasher.finalize())
