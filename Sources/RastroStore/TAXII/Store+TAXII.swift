@@ -95,8 +95,8 @@ public struct TAXIIPage: Sendable {
     public var more: Bool
 }
 
-/// Where `Store.taxiiObjectsJSON` writes a page's objects: the server hands in its response
-/// buffer, so that each body is copied once, from SQLite's row into the answer.
+/// Where `Store.taxiiObjectsJSON` writes a page's objects: the server names its response buffer's
+/// type, so that each body is copied once, from SQLite's row into the answer.
 public protocol TAXIIPageBytes: Sendable {
     /// An empty page with room for about `capacity` bytes of objects.
     init(pageCapacity capacity: Int)
@@ -114,7 +114,7 @@ extension Array: TAXIIPageBytes where Element == UInt8 {
 
 /// A page as JSON bytes: see `Store.taxiiObjectsJSON`.
 public struct TAXIIJSONPage<Bytes: TAXIIPageBytes>: Sendable {
-    /// What the caller handed in, then the page's objects joined by commas.
+    /// The page's objects joined by commas, in a `Bytes` the store made (`init(pageCapacity:)`).
     public var json: Bytes
     public init(json: Bytes) { self.json = json }
     public var count = 0
