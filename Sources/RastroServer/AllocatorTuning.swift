@@ -6,9 +6,9 @@ import CMalloc
 /// defaults a request thread's arena gives the freed space back to the kernel as soon as more
 /// than 128 KB lie free at its top, and larger blocks are mapped and unmapped one by one: the next
 /// page then faults in and zeroes fresh memory. Measured on 100-object pages at 50 connections:
-/// about 2 % of the server's CPU in `munmap` and 1.5 % in zeroing pages, and 3–8 % more requests per
-/// second with these settings (measured with a 256 MB trim threshold; docs/benchmarks.md, federation). What the arenas keep is bounded by
-/// the trim threshold, per arena, not by what the collection holds.
+/// about 2 % of the server's CPU in `munmap` and 1.5 % in zeroing pages, and 3–8 % more requests
+/// per second with these settings (with a 256 MB trim threshold; docs/benchmarks.md, federation).
+/// What the arenas keep is bounded by the trim threshold, per arena, not by the collection's size.
 enum AllocatorTuning {
     /// Blocks below this are carved from the arenas, not mapped one by one.
     static let mmapThreshold: Int32 = 32 << 20

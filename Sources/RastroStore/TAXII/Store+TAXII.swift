@@ -103,6 +103,11 @@ public protocol TAXIIPageBytes: Sendable {
     mutating func appendJSON(_ bytes: UnsafeRawBufferPointer)
 }
 
+extension TAXIIPageBytes {
+    /// The comma between two objects.
+    mutating func appendComma() { withUnsafeBytes(of: UInt8(ascii: ",")) { appendJSON($0) } }
+}
+
 extension Array: TAXIIPageBytes where Element == UInt8 {
     public init(pageCapacity capacity: Int) {
         self.init()
@@ -116,7 +121,7 @@ extension Array: TAXIIPageBytes where Element == UInt8 {
 public struct TAXIIJSONPage<Bytes: TAXIIPageBytes>: Sendable {
     /// The page's objects joined by commas, in a `Bytes` the store made (`init(pageCapacity:)`).
     public var json: Bytes
-    public init(json: Bytes) { self.json = json }
+    init(json: Bytes) { self.json = json }
     public var count = 0
     public var more = false
     public var first: Int64 = 0
@@ -383,7 +388,7 @@ extension Store {
         guard let database else {
             let rows = try await taxiiObjects(query)
             for (index, object) in rows.objects.enumerated() {
-                if index > 0 { withUnsafeBytes(of: UInt8(ascii: ",")) { page.json.appendJSON($0) }; hasher.update(data: [10]) }
+                if index > 0 { page.json.appendComma(); hasher.update(data: [10]) }
                 var body = object.body
                 body.withUTF8 { page.json.appendJSON(UnsafeRawBufferPointer($0)) }
                 hasher.update(data: Array((object.id + " " + object.version).utf8))
@@ -401,7 +406,7 @@ extension Store {
                 return
             }
             if page.count > 0 {
-                withUnsafeBytes(of: UInt8(ascii: ",")) { page.json.appendJSON($0) }
+                page.json.appendComma()
                 hasher.update(data: [10])
             }
             let added = statement.int64(0)
