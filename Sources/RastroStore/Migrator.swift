@@ -42,6 +42,50 @@ struct Migrator {
             .replacingOccurrences(of: #"/\*"# + own + #":\s*(.*?)\*/"#, with: "$1", options: .regularExpression)
     }
 
+    /// Migration 0014's first step (SQLite): copies the audit log and its checkpoints, unchanged,
+    /// into the attached audit file, in a transaction that writes that file alone. Run again after
+    /// a crash, it finds the copy done; an audit file that holds other entries than the database's
+    /// own log (a stray file from another store) stops the migration.
+    static func moveAuditLog(_ connection: any SQLConnection) async throws {
+        try await connection.execute("BEGIN IMMEDIATE")
+        do {
+            for statement in [
+                """
+                CREATE TABLE IF NOT EXISTS audit.audit_log (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+                    org_id TEXT NOT NULL, action TEXT NOT NULL, objects TEXT NOT NULL, detail TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS audit.audit_checkpoints (seq BIGINT PRIMARY KEY, hash TEXT NOT NULL, at TEXT NOT NULL,
+                    node_org TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL)
+                """,
+                // The newest outbox row already in the chain (AuditChain.appendChained).
+                "CREATE TABLE IF NOT EXISTS audit.audit_outbox_mark (id INTEGER NOT NULL)",
+                "INSERT INTO audit.audit_outbox_mark (id) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM audit.audit_outbox_mark)",
+            ] { try await connection.execute(statement) }
+            let foreign = try await connection.query("""
+                SELECT COUNT(*) AS n FROM audit.audit_log a LEFT JOIN main.audit_log m ON m.seq = a.seq AND m.hash = a.hash
+                WHERE m.seq IS NULL
+                """, []).first?["n"].integer ?? 0
+            guard foreign == 0 else {
+                throw StoreError(.migration, "the audit file beside the database holds \(foreign) entries that are not in its log; "
+                                 + "move that file away and run `rastro init` again")
+            }
+            try await connection.execute("""
+                INSERT OR IGNORE INTO audit.audit_log (seq, at, actor, org_id, action, objects, detail, previous_hash, hash)
+                SELECT seq, at, actor, org_id, action, objects, detail, previous_hash, hash FROM main.audit_log ORDER BY seq
+                """)
+            try await connection.execute("""
+                INSERT OR IGNORE INTO audit.audit_checkpoints (seq, hash, at, node_org, public_key, signature)
+                SELECT seq, hash, at, node_org, public_key, signature FROM main.audit_checkpoints ORDER BY seq
+                """)
+            try await connection.execute("COMMIT")
+        } catch {
+            try? await connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
     static func migrate(_ connection: any SQLConnection) async throws {
         try await connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)")
         let applied = Set(try await connection.query("SELECT version FROM schema_migrations", []).compactMap { $0["version"].integer })
@@ -50,6 +94,7 @@ struct Migrator {
             throw StoreError(.migration, "the database schema (\(newest)) is newer than this rastro; upgrade rastro")
         }
         for migration in known where !applied.contains(Int64(migration.version)) {
+            if migration.version == 14, connection.dialect == .sqlite { try await moveAuditLog(connection) }
             try await connection.execute("BEGIN")
             do {
                 for statement in statements(migration.sql) where migration.dialect.map({ $0 == connection.dialect }) ?? true {

@@ -169,6 +169,7 @@ extension Store {
             try? await connection.execute("ROLLBACK")
             throw error
         }
+        await settleAuditAfterWrite()
     }
 
     /// The newest analysis run's id and finish time, without its JSON (for checks on hot paths).

@@ -321,6 +321,7 @@ extension Store {
             try? await connection.execute("ROLLBACK")
             throw error
         }
+        await settleAuditAfterWrite()
     }
 
     func deleteIn(_ table: String, column: String, _ values: [String]) async throws {
@@ -513,6 +514,7 @@ extension Store {
                                                  detail: [left, right].map { "\($0.kind):\($0.id):\($0.role.rawValue)" }.joined(separator: " "),
                                                  on: connection)
             try await connection.execute("COMMIT")
+            await settleAuditAfterWrite()
             return next
         } catch {
             try? await connection.execute("ROLLBACK")
@@ -533,6 +535,7 @@ extension Store {
                                                      on: connection)
             }
             try await connection.execute("COMMIT")
+            await settleAuditAfterWrite()
             return !active.isEmpty
         } catch {
             try? await connection.execute("ROLLBACK")

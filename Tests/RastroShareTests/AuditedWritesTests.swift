@@ -71,27 +71,36 @@ import Testing
         await test.dispose()
     }
 
-    /// Migration 0012 re-keys SQLite's audit log by rowid: an older store's entries come through
-    /// unchanged and the chain still verifies.
-    @Test func theRowidMigrationKeepsTheChain() async throws {
+    /// Migrations 0012 and 0014 on an older SQLite store: 0012 re-keys the log by rowid, 0014
+    /// moves it and its checkpoints into the audit file. Every entry comes through unchanged and
+    /// the chain still verifies.
+    @Test func theRowidAndAuditFileMigrationsKeepTheChain() async throws {
         let test = try await TestStore.make(.sqlite)
         let store = test.store
         for number in 1...5 { try await store.audit([AuditEvent(actor: "ana", organization: "MX-TEST", action: "read", objects: ["x/\(number)"])]) }
         let entries = try await store.auditEntries()
-        // The table as migration 0005 made it, with the same rows, and 0012 not yet applied.
+        // The log as migration 0005 made it, in the database file, with the same rows; neither 0012
+        // nor 0014 applied yet.
         try await store.executeForTests("""
-            CREATE TABLE audit_log_0005 (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, org_id TEXT NOT NULL,
+            CREATE TABLE main.audit_log (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, org_id TEXT NOT NULL,
                 action TEXT NOT NULL, objects TEXT NOT NULL, detail TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL);
-            INSERT INTO audit_log_0005 SELECT * FROM audit_log;
-            DROP TABLE audit_log;
-            ALTER TABLE audit_log_0005 RENAME TO audit_log;
-            DELETE FROM schema_migrations WHERE version = 12;
+            INSERT INTO main.audit_log SELECT * FROM audit.audit_log;
+            CREATE TABLE main.audit_checkpoints (seq BIGINT PRIMARY KEY, hash TEXT NOT NULL, at TEXT NOT NULL,
+                node_org TEXT NOT NULL, public_key TEXT NOT NULL, signature TEXT NOT NULL);
+            DROP TABLE audit.audit_log;
+            DROP TABLE audit.audit_checkpoints;
+            DROP TABLE audit.audit_outbox_mark;
+            DROP TABLE main.audit_outbox;
+            DELETE FROM schema_migrations WHERE version IN (12, 14);
             """)
-        #expect(try await store.queryForTests("SELECT sql FROM sqlite_master WHERE name = 'audit_log'")[0].values[0].text?.contains("BIGINT") == true)
+        #expect(try await store.queryForTests("SELECT sql FROM main.sqlite_master WHERE name = 'audit_log'")[0].values[0].text?
+            .contains("BIGINT") == true)
         try await store.migrate()
-        let schema = try await store.queryForTests("SELECT sql FROM sqlite_master WHERE name = 'audit_log'")[0].values[0].text ?? ""
+        #expect(try await store.queryForTests("SELECT COUNT(*) FROM main.sqlite_master WHERE name LIKE 'audit_log%' OR name = 'audit_checkpoints'")[0]
+            .values[0].integer == 0, "nothing of the log is left in the database file")
+        let schema = try await store.queryForTests("SELECT sql FROM audit.sqlite_master WHERE name = 'audit_log'")[0].values[0].text ?? ""
         #expect(schema.contains("seq INTEGER PRIMARY KEY"))
-        #expect(try await store.queryForTests("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'audit_log' AND type = 'index'")[0]
+        #expect(try await store.queryForTests("SELECT COUNT(*) FROM audit.sqlite_master WHERE tbl_name = 'audit_log' AND type = 'index'")[0]
             .values[0].integer == 0, "no second b-tree")
         #expect(try await store.auditEntries() == entries)
         try await store.audit([AuditEvent(actor: "ana", organization: "MX-TEST", action: "read", objects: ["x/6"])])

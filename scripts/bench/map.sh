@@ -34,7 +34,9 @@ URL=sqlite:$DB
 if [[ ! -f $DB ]]; then
   if [[ -n ${SOURCE_DB:-} ]]; then
     echo "map.sh: copying $SOURCE_DB" >&2
-    cp "$SOURCE_DB" "$DB"
+    for suffix in "" -wal -audit -audit-wal; do   # the database and its audit log (PATH-audit)
+      if [[ -f $SOURCE_DB$suffix ]]; then cp "$SOURCE_DB$suffix" "$DB$suffix"; fi
+    done
   else
     WORLD=$BENCH_DIR/world
     [[ -f $WORLD/scenario.md ]] || "$RASTRO" simulate --seed 7 --scale large --out "$WORLD" >&2

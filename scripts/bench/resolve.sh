@@ -64,10 +64,14 @@ FULL_MEDIAN=$(printf '%s\n' "${FULL[@]}" | median)
 
 # 2. New data: a small world's party files, then an incremental run, then a full one on the same data.
 "$RASTRO" ingest --database "sqlite:$DB" --skip-invalid --rejects "$BENCH_DIR/rejects.ndjson" "$(world 999 small)"/*.csv >/dev/null 2>&1
+sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+sqlite3 "$DB-audit" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 cp "$DB" "$BENCH_DIR/before-incremental.db"
+cp "$DB-audit" "$BENCH_DIR/before-incremental.db-audit"   # the audit log's own file (migration 0014)
 INCREMENTAL=()
 for run in $(seq 1 "$RUNS"); do
-  cp "$BENCH_DIR/before-incremental.db" "$DB"; rm -f "$DB"-wal "$DB"-shm
+  cp "$BENCH_DIR/before-incremental.db" "$DB"; cp "$BENCH_DIR/before-incremental.db-audit" "$DB-audit"
+  rm -f "$DB"-wal "$DB"-shm "$DB"-audit-wal "$DB"-audit-shm
   read -r seconds mib < <(timed "$RASTRO" resolve --database "sqlite:$DB" --json)
   INCREMENTAL+=("$seconds")
   python3 - "$BENCH_DIR/last.json" "$seconds" "$mib" <<'PY'

@@ -32,8 +32,10 @@ if [[ ! -f $DB.loaded ]]; then
 fi
 COPY=$BENCH_DIR/sharing-bench.db
 rm -f "$COPY" "$COPY"-*
-cp "$DB" "$COPY"
-if [[ -f $DB-wal ]]; then cp "$DB-wal" "$COPY-wal"; fi
+# The database and its audit log (PATH-audit), each with its WAL.
+for suffix in "" -wal -audit -audit-wal; do
+  if [[ -f $DB$suffix ]]; then cp "$DB$suffix" "$COPY$suffix"; fi
+done
 
 echo "== the node's own analysts (every row passes the policy: the same rows both ways)"
 "$SCRATCH/release/rastro-read-bench" "sqlite:$COPY" --lookups "$LOOKUPS" --rounds "$ROUNDS"

@@ -29,7 +29,9 @@ if [[ ! -f $db.loaded ]]; then
 fi
 work=$BENCH_DIR/workbench
 rm -rf "$work" && mkdir -p "$work"
-cp "$db" "$work/node.db"
+for suffix in "" -wal -audit -audit-wal; do   # the database and its audit log (PATH-audit)
+  if [[ -f $db$suffix ]]; then cp "$db$suffix" "$work/node.db$suffix"; fi
+done
 export RASTRO_DATABASE="sqlite:$work/node.db"
 # Analyzed once (analysis.sh analyzes the same store); a fresh world is analyzed here.
 if [[ $(sqlite3 "$work/node.db" "SELECT COUNT(*) FROM analysis_runs") == 0 ]]; then "$RASTRO" analyze >/dev/null 2>&1; fi

@@ -128,21 +128,61 @@ public enum AuditChain {
         text.isEmpty ? [] : text.components(separatedBy: "\n")
     }
 
-    /// Appends `events` inside the caller's open write transaction, after taking the chain's lock
-    /// (SQLite's write lock is already exclusive; PostgreSQL takes an advisory transaction lock).
+    /// The event as it will read back: objects are stored one per line.
+    static func stored(_ event: AuditEvent) -> AuditEvent {
+        AuditEvent(actor: event.actor, organization: event.organization, action: event.action,
+                   objects: decodeObjects(encodeObjects(event.objects)), detail: event.detail)
+    }
+
+    /// Appends the events of a write inside the caller's open write transaction: they are in the
+    /// log if the write commits, and not if it does not.
+    ///
+    /// On PostgreSQL they join the chain in that transaction. On SQLite the chain lives in a file
+    /// of its own (migration 0014), and a commit that writes two WAL files is atomic in each file
+    /// only: a process killed between the two would keep the write and lose its entry. So the
+    /// events go into `audit_outbox` in the database file, committed with the write, and join the
+    /// chain at the next chain append (`appendChained`, which takes them first) or
+    /// `Store.settleAudit`, which every audited write calls after its commit. Outbox rows already
+    /// in the chain are deleted here, with the write.
     static func append(_ events: [AuditEvent], on connection: any SQLConnection) async throws {
         guard !events.isEmpty else { return }
-        if connection.dialect == .postgres {
-            try await connection.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))", [])
+        guard connection.dialect == .sqlite else { return try await appendChained(events, on: connection) }
+        try await connection.execute("DELETE FROM audit_outbox WHERE id <= (SELECT id FROM audit.audit_outbox_mark)", [])
+        let at = Store.nowPrecise()
+        for event in events.map(stored) {
+            try await connection.execute("""
+                INSERT INTO audit_outbox (at, actor, org_id, action, objects, detail) VALUES (?, ?, ?, ?, ?, ?)
+                """, [.text(at), .text(event.actor), .text(event.organization), .text(event.action),
+                      .text(encodeObjects(event.objects)), .text(event.detail)])
         }
+    }
+
+    /// Appends `events` to the chain inside the caller's open write transaction (SQLite's write
+    /// lock is exclusive; PostgreSQL takes an advisory transaction lock). On SQLite the writes'
+    /// events still in the outbox go first, in the order they were written, with their own times.
+    static func appendChained(_ events: [AuditEvent], on connection: any SQLConnection) async throws {
+        var entries: [(at: String, event: AuditEvent)] = []
+        var outboxMark: Int64?
+        if connection.dialect == .postgres {
+            guard !events.isEmpty else { return }
+            try await connection.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))", [])
+        } else {
+            for row in try await connection.query(Self.pendingOutbox, []) {
+                entries.append((row["at"].text ?? "", AuditEvent(actor: row["actor"].text ?? "", organization: row["org_id"].text ?? "",
+                                                                  action: row["action"].text ?? "",
+                                                                  objects: decodeObjects(row["objects"].text ?? ""),
+                                                                  detail: row["detail"].text ?? "")))
+                outboxMark = row["id"].integer
+            }
+        }
+        guard !events.isEmpty || !entries.isEmpty else { return }
+        let at = Store.nowPrecise()
+        entries += events.map { (at, stored($0)) }
         let last = try await connection.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", []).first
         var seq = last?["seq"].integer ?? 0
         var previous = last?["hash"].text ?? genesis
-        let at = Store.nowPrecise()
-        for event in events {
+        for (at, event) in entries {
             seq += 1
-            let event = AuditEvent(actor: event.actor, organization: event.organization, action: event.action,
-                                   objects: decodeObjects(encodeObjects(event.objects)), detail: event.detail)
             let hash = hash(previous: previous, seq: seq, at: at, event: event)
             try await connection.execute("""
                 INSERT INTO audit_log (seq, at, actor, org_id, action, objects, detail, previous_hash, hash)
@@ -151,7 +191,32 @@ public enum AuditChain {
                       .text(encodeObjects(event.objects)), .text(event.detail), .text(previous), .text(hash)])
             previous = hash
         }
+        if let outboxMark {
+            try await connection.execute("UPDATE audit.audit_outbox_mark SET id = ?", [.integer(outboxMark)])
+        }
     }
+
+    /// Moves the writes' events still in the outbox into the chain, in a transaction of the audit
+    /// file alone (SQLite; PostgreSQL has no outbox).
+    static func settle(on connection: any SQLConnection) async throws {
+        guard connection.dialect == .sqlite,
+              try await connection.query("SELECT EXISTS (\(pendingOutbox)) AS pending", []).first?["pending"].integer == 1
+        else { return }
+        try await connection.execute("BEGIN IMMEDIATE")
+        do {
+            try await appendChained([], on: connection)
+            try await connection.execute("COMMIT")
+        } catch {
+            try? await connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The writes' events not yet in the chain (SQLite), oldest first.
+    static let pendingOutbox = """
+        SELECT id, at, actor, org_id, action, objects, detail FROM audit_outbox
+        WHERE id > (SELECT id FROM audit.audit_outbox_mark) ORDER BY id
+        """
 
     /// Appends one event of the node's own organization (read in the same transaction), for the
     /// store's writes: loads, analysis runs, resolution runs and decisions.
@@ -179,35 +244,58 @@ public enum AuditChain {
 
 extension Store {
     /// Appends events to the audit log in their own transaction (reads, and writes that have no
-    /// transaction of their own).
+    /// transaction of their own). On SQLite this transaction writes the audit file alone.
     public func audit(_ events: [AuditEvent]) async throws {
-        try await withAuditedTransaction(events) {}
-    }
-
-    /// Runs `body` in one write transaction that also appends `events` to the audit log: both are
-    /// there, or neither.
-    public func withAuditedTransaction<T>(_ events: [AuditEvent], _ body: () async throws -> T) async throws -> T {
         try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
         do {
-            let result = try await body()
-            try await AuditChain.append(events, on: connection)
+            try await AuditChain.appendChained(events, on: connection)
             try await connection.execute("COMMIT")
-            return result
         } catch {
             try? await connection.execute("ROLLBACK")
             throw error
         }
     }
 
+    /// Runs `body` in one write transaction that also appends `events` to the audit log: both are
+    /// there, or neither.
+    public func withAuditedTransaction<T>(_ events: [AuditEvent], _ body: () async throws -> T) async throws -> T {
+        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        let result: T
+        do {
+            result = try await body()
+            try await AuditChain.append(events, on: connection)
+            try await connection.execute("COMMIT")
+        } catch {
+            try? await connection.execute("ROLLBACK")
+            throw error
+        }
+        await settleAuditAfterWrite()
+        return result
+    }
+
+    /// Moves the events that writes left in the outbox into the chain (SQLite; nothing to do on
+    /// PostgreSQL). Every reader of the log calls it first, so the log it reads is whole.
+    public func settleAudit() async throws {
+        try await AuditChain.settle(on: connection)
+    }
+
+    /// `settleAudit` after a committed write. The write and its entries are committed whatever
+    /// happens here: if the chain cannot take them now (the audit file busy past the timeout), they
+    /// stay in the outbox and the next append or reader of the log moves them.
+    func settleAuditAfterWrite() async {
+        try? await settleAudit()
+    }
+
     /// Runs a small read (a record, a lead) and appends the entries that log it in one write
     /// transaction: the entry commits before the data is returned, and the read needs no
     /// transaction of its own. No entry when `events` gives none (nothing was found). The write
     /// lock is held while `read` runs, so this is for lookups; a scan reads first and then audits.
+    /// On SQLite only the audit file is written: the database's other readers keep their caches.
     public func withAuditedRead<T>(_ read: () async throws -> T, audit events: (T) -> [AuditEvent]) async throws -> T {
         try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
         do {
             let result = try await read()
-            try await AuditChain.append(events(result), on: connection)
+            try await AuditChain.appendChained(events(result), on: connection)
             try await connection.execute("COMMIT")
             return result
         } catch {
@@ -218,7 +306,8 @@ extension Store {
 
     /// Audit entries in order, from `seq` (inclusive), at most `limit`.
     public func auditEntries(from seq: Int64 = 1, limit: Int = 10_000) async throws -> [AuditEntry] {
-        try await connection.query("""
+        try await settleAudit()
+        return try await connection.query("""
             SELECT seq, at, actor, org_id, action, objects, detail, previous_hash, hash FROM audit_log
             WHERE seq >= ? ORDER BY seq LIMIT ?
             """, [.integer(seq), .integer(Int64(limit))]).map(Self.auditEntry)

@@ -1,20 +1,23 @@
 extension Store {
     /// The newest audit entry, or nil when the log is empty.
     public func latestAuditEntry() async throws -> AuditEntry? {
-        try await connection.query("""
+        try await settleAudit()
+        return try await connection.query("""
             SELECT seq, at, actor, org_id, action, objects, detail, previous_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1
             """, []).first.map(Self.auditEntry)
     }
 
     /// The audit entry numbered `seq`, if it is stored.
     public func auditEntry(_ seq: Int64) async throws -> AuditEntry? {
-        try await connection.query("""
+        try await settleAudit()
+        return try await connection.query("""
             SELECT seq, at, actor, org_id, action, objects, detail, previous_hash, hash FROM audit_log WHERE seq = ?
             """, [.integer(seq)]).first.map(Self.auditEntry)
     }
 
     /// The newest `limit` audit entries, newest first, optionally only those of one actor.
     public func recentAuditEntries(limit: Int, actor: String? = nil) async throws -> [AuditEntry] {
+        try await settleAudit()
         let filter = actor == nil ? "" : "WHERE actor = ?"
         let binds: [SQLValue] = (actor.map { [SQLValue.text($0)] } ?? []) + [.integer(Int64(max(0, limit)))]
         return try await connection.query("""

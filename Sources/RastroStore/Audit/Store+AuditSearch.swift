@@ -17,6 +17,7 @@ extension Store {
 
     /// The newest `limit` audit entries that match `filter`, newest first.
     public func auditEntries(matching filter: AuditFilter, limit: Int) async throws -> [AuditEntry] {
+        try await settleAudit()
         var clauses: [String] = []
         var binds: [SQLValue] = []
         func add(_ clause: String, _ value: SQLValue) { clauses.append(clause); binds.append(value) }
@@ -41,6 +42,7 @@ extension Store {
     /// caller that already knows the actions up to `seq` reads to bring its list up to date (the
     /// log is append-only, so this is a range of its primary key, however long the log is).
     public func auditActions(after seq: Int64) async throws -> (actions: Set<String>, lastSeq: Int64) {
+        try await settleAudit()
         let last = try await connection.query("SELECT MAX(seq) AS n FROM audit_log", []).first?["n"].integer ?? 0
         guard last > seq else { return ([], max(seq, last)) }
         let rows = try await connection.query("SELECT DISTINCT action FROM audit_log WHERE seq > ? AND seq <= ?",

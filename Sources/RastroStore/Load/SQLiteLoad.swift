@@ -73,6 +73,8 @@ final class SQLiteLoad: LoadTransaction {
         try await AuditChain.appendLoad(loadID: loadID, actor: actor, on: database)
         try database.run("COMMIT")
         finished = true
+        // The load's entry joins the chain in the audit file (committed either way; AuditChain.append).
+        try? await AuditChain.settle(on: database)
     }
 
     func rollback() async {

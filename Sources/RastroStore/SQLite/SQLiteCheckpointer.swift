@@ -37,6 +37,13 @@ final class SQLiteCheckpointer: @unchecked Sendable {
         }
         // The same sync as the writer's connection: the checkpoint syncs the WAL, then the database.
         sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nil, nil, nil)
+        // The audit log's file too: its WAL grows with every entry.
+        do {
+            try SQLiteDatabase.attachAudit(db, path: SQLiteDatabase.auditPath(for: path))
+        } catch {
+            sqlite3_close(db)
+            throw error
+        }
         let handle = UncheckedHandle(db: db)
         let thread = Thread { [self] in run(handle.db) }
         thread.name = "rastro-sqlite-checkpoint"
@@ -44,7 +51,8 @@ final class SQLiteCheckpointer: @unchecked Sendable {
         thread.start()
     }
 
-    /// The WAL hook's call after a commit: wakes the thread once the WAL holds `threshold` pages.
+    /// The WAL hook's call after a commit (to either file): wakes the thread once that file's WAL
+    /// holds `threshold` pages. The checkpoint covers both files.
     func committed(walPages: Int32) {
         guard walPages >= Self.threshold else { return }
         condition.withLock {

@@ -39,6 +39,44 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         // second large file in the same transaction then slowed to ~6k rows/s (a 211k-row file
         // followed by 1M track points: over 160 s instead of 10 s; docs/benchmarks.md).
         try run("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536")
+        try attachAuditFile()
+    }
+
+    /// The file beside the database that holds its audit log: `PATH-audit` (an in-memory database's
+    /// log is in memory too).
+    static func auditPath(for path: String) -> String {
+        path.isEmpty || path == ":memory:" ? ":memory:" : path + "-audit"
+    }
+
+    /// Attaches the audit log's own file as schema `audit` (creating it for a new store). The log
+    /// is kept out of the database file so that appending to it leaves the database's WAL alone:
+    /// SQLite empties every other connection's page cache of a file when that file's WAL changes,
+    /// and a server appends a read entry every few requests (docs/benchmarks.md, federation).
+    /// Unqualified names still find its tables (`audit_log`, `audit_checkpoints`): SQLite looks in
+    /// `main` first, then in attached schemas. Once migration 0014 has moved the log there, a
+    /// missing file is an error, not a new empty log.
+    private func attachAuditFile() throws {
+        let auditPath = Self.auditPath(for: path)
+        if auditPath != ":memory:", !FileManager.default.fileExists(atPath: auditPath),
+           try !fetch("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_outbox'").isEmpty {
+            throw StoreError(.connection, "the audit log of \(path) is missing: \(auditPath) belongs beside the database "
+                             + "(restore both files from the same copy)")
+        }
+        try Self.attachAudit(try db, path: auditPath)
+    }
+
+    /// Attaches `path` as schema `audit` on `db` in WAL mode with the database's sync setting.
+    static func attachAudit(_ db: OpaquePointer, path: String) throws {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, "ATTACH DATABASE ? AS audit", -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw StoreError(.connection, "cannot attach the audit log \(path)", detail: String(cString: sqlite3_errmsg(db)))
+        }
+        defer { sqlite3_finalize(statement) }
+        sqlite3_bind_text(statement, 1, path, -1, rastro_sqlite_transient())
+        guard sqlite3_step(statement) == SQLITE_DONE,
+              sqlite3_exec(db, "PRAGMA audit.journal_mode=WAL; PRAGMA audit.synchronous=NORMAL", nil, nil, nil) == SQLITE_OK else {
+            throw StoreError(.connection, "cannot attach the audit log \(path)", detail: String(cString: sqlite3_errmsg(db)))
+        }
     }
 
     deinit {
