@@ -89,11 +89,14 @@ def short_sessions():
     (RASTRO_WORKBENCH_IDLE_SECONDS) and a sign-in lockout of its own."""
     folder = tempfile.mkdtemp(prefix="rastro-ui-idle.")
     copy = os.path.join(folder, "demo.db")
-    source = sqlite3.connect("file:%s?mode=ro" % workbench.DATABASE, uri=True)
-    target = sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    # The database and its audit log, which SQLite keeps in a file of its own beside it
+    # (`PATH-audit`): the server refuses a store without its log.
+    for suffix in ("", "-audit"):
+        source = sqlite3.connect("file:%s%s?mode=ro" % (workbench.DATABASE, suffix), uri=True)
+        target = sqlite3.connect(copy + suffix)
+        source.backup(target)
+        source.close()
+        target.close()
     if os.path.exists(workbench.DATABASE + ".key"):
         shutil.copy(workbench.DATABASE + ".key", copy + ".key")
     environment = dict(os.environ, RASTRO_WORKBENCH_IDLE_SECONDS="2")
