@@ -168,10 +168,7 @@ public enum AuditChain {
             try await connection.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))", [])
         } else {
             for row in try await connection.query(Self.pendingOutbox, []) {
-                entries.append((row["at"].text ?? "", AuditEvent(actor: row["actor"].text ?? "", organization: row["org_id"].text ?? "",
-                                                                  action: row["action"].text ?? "",
-                                                                  objects: decodeObjects(row["objects"].text ?? ""),
-                                                                  detail: row["detail"].text ?? "")))
+                entries.append((row["at"].text ?? "", event(row)))
                 outboxMark = row["id"].integer
             }
         }
@@ -196,15 +193,26 @@ public enum AuditChain {
         }
     }
 
+    /// The event of a row of the log or of the outbox (same column names).
+    static func event(_ row: SQLRow) -> AuditEvent {
+        AuditEvent(actor: row["actor"].text ?? "", organization: row["org_id"].text ?? "", action: row["action"].text ?? "",
+                   objects: decodeObjects(row["objects"].text ?? ""), detail: row["detail"].text ?? "")
+    }
+
     /// Moves the writes' events still in the outbox into the chain, in a transaction of the audit
     /// file alone (SQLite; PostgreSQL has no outbox).
     static func settle(on connection: any SQLConnection) async throws {
         guard connection.dialect == .sqlite,
               try await connection.query("SELECT EXISTS (\(pendingOutbox)) AS pending", []).first?["pending"].integer == 1
         else { return }
-        try await connection.execute("BEGIN IMMEDIATE")
+        try await appendInTransaction([], on: connection)
+    }
+
+    /// `appendChained` in a write transaction of its own (on SQLite it writes the audit file alone).
+    static func appendInTransaction(_ events: [AuditEvent], on connection: any SQLConnection) async throws {
+        try await connection.execute(connection.dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
         do {
-            try await appendChained([], on: connection)
+            try await appendChained(events, on: connection)
             try await connection.execute("COMMIT")
         } catch {
             try? await connection.execute("ROLLBACK")
@@ -246,14 +254,7 @@ extension Store {
     /// Appends events to the audit log in their own transaction (reads, and writes that have no
     /// transaction of their own). On SQLite this transaction writes the audit file alone.
     public func audit(_ events: [AuditEvent]) async throws {
-        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
-        do {
-            try await AuditChain.appendChained(events, on: connection)
-            try await connection.execute("COMMIT")
-        } catch {
-            try? await connection.execute("ROLLBACK")
-            throw error
-        }
+        try await AuditChain.appendInTransaction(events, on: connection)
     }
 
     /// Runs `body` in one write transaction that also appends `events` to the audit log: both are
@@ -314,11 +315,7 @@ extension Store {
     }
 
     static func auditEntry(_ row: SQLRow) -> AuditEntry {
-        AuditEntry(seq: row["seq"].integer ?? 0, at: row["at"].text ?? "",
-                   event: AuditEvent(actor: row["actor"].text ?? "", organization: row["org_id"].text ?? "",
-                                     action: row["action"].text ?? "",
-                                     objects: AuditChain.decodeObjects(row["objects"].text ?? ""),
-                                     detail: row["detail"].text ?? ""),
+        AuditEntry(seq: row["seq"].integer ?? 0, at: row["at"].text ?? "", event: AuditChain.event(row),
                    previousHash: row["previous_hash"].text ?? "", hash: row["hash"].text ?? "")
     }
 
