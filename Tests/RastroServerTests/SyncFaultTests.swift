@@ -51,7 +51,10 @@ import Testing
         return lines.sorted()
     }
 
-    func pull(into target: TestStore, through url: String, token: String, attempts: Int = 4, timeout: Double = 5,
+    /// The timeout is long by default: only the `.delay` fault is meant to time out, and on a loaded
+    /// 2-core CI machine a real answer has once taken more than 5 s (a truncated page then failed as
+    /// "no answer in time" instead of "not valid JSON").
+    func pull(into target: TestStore, through url: String, token: String, attempts: Int = 4, timeout: Double = 30,
               maxPages: Int? = nil) async throws -> SyncPuller.Report {
         let client = try TAXIIClient(credentials: .bearer(token),
                                      options: .init(attempts: attempts, initialDelay: 0.05, maxDelay: 0.2, timeout: timeout))
@@ -81,9 +84,9 @@ import Testing
             #expect(!expected.isEmpty)
 
             // Transient faults, each retried: the pull completes in one go.
-            proxy.setSchedule([.status(500), .pass, .truncate, .pass, .garbage, .status(503), .pass, .delay(6), .hangUp])
-            // A generous timeout: the slow answer (6 s) must time out, real answers must not, even on a loaded machine.
-            let survived = try await pull(into: faulty, through: proxyURL, token: source.token, attempts: 6, timeout: 4)
+            proxy.setSchedule([.status(500), .pass, .truncate, .pass, .garbage, .status(503), .pass, .delay(20), .hangUp])
+            // A generous timeout: the slow answer (20 s) must time out, real answers must not, even on a loaded machine.
+            let survived = try await pull(into: faulty, through: proxyURL, token: source.token, attempts: 6, timeout: 10)
             #expect(survived.objects == source.objects)
             #expect(proxy.faults.filter { $0 != .pass }.count == 6, "every injected fault was met: \(proxy.faults)")
             #expect(try await holdings(faulty.store) == expected)
