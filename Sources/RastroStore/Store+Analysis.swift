@@ -144,7 +144,7 @@ extension Store {
     /// Stores an analysis run and, in the same transaction, replaces the stored custody traces with
     /// the run's.
     public func writeAnalysis(_ run: AnalysisRun, traces: [CustodyTraceRow] = []) async throws {
-        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        try await connection.beginWrite(.database)
         do {
             try await insert("analysis_runs", ["run_id", "started_at", "finished_at", "actor", "summary", "findings", "alerts", "detail"],
                              [[.text(run.runID), .text(run.startedAt), .text(run.finishedAt), .text(run.actor), .text(run.summary),

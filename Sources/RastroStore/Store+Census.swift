@@ -43,7 +43,7 @@ extension Store {
                 counted.append(values)
             }
         }
-        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        try await connection.beginWrite(.database)
         do {
             if dialect == .postgres {
                 // Serializes census rebuilds (two would both delete, then both insert the same keys).

@@ -274,7 +274,7 @@ extension Store {
 
     /// Writes one run's results atomically: all of it or nothing.
     public func writeResolution(_ write: ResolutionWrite) async throws {
-        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        try await connection.beginWrite(.database)
         do {
             let last = try await connection.query("SELECT run_id FROM er_runs ORDER BY finished_at DESC, run_id DESC LIMIT 1", [])
                 .first?["run_id"].text
@@ -497,7 +497,7 @@ extension Store {
     /// returns its number.
     public func recordDecision(_ action: ResolutionDecision.Action, _ left: Mention, _ right: Mention, actor: String, note: String,
                                revoking: [Int]) async throws -> Int {
-        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        try await connection.beginWrite(.database)
         do {
             let next = Int(try await connection.query("SELECT MAX(decision_id) AS n FROM er_decisions", []).first?["n"].integer ?? 0) + 1
             let now = Self.now()
@@ -524,7 +524,7 @@ extension Store {
 
     /// Revokes a decision; false when there is no active decision by that number.
     public func revokeDecision(_ number: Int, actor: String) async throws -> Bool {
-        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        try await connection.beginWrite(.database)
         do {
             let active = try await connection.query("SELECT decision_id FROM er_decisions WHERE decision_id = ? AND revoked_at IS NULL",
                                                     [.integer(Int64(number))])

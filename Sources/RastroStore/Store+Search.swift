@@ -106,7 +106,7 @@ extension Store {
     /// Replaces the words of the records of `kind` loaded after `afterFile` (all of the kind's words
     /// when nil) with `words` (word, record id), in one transaction.
     public func replaceSearchWords(_ kind: String, afterFile: Int64?, words: [(word: String, id: String)]) async throws {
-        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        try await connection.beginWrite(.database)
         do {
             if let afterFile, let table = Kind(rawValue: kind)?.table {
                 try await connection.execute("""

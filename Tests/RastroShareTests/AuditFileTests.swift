@@ -1,4 +1,5 @@
 import Foundation
+import RastroIngest
 import RastroModel
 import RastroShare
 @_spi(Testing) import RastroStore
@@ -103,5 +104,51 @@ import Testing
         await store.close()
         try? FileManager.default.removeItem(at: folder)
         await first.dispose()
+    }
+
+    /// A write transaction locks the database file only, and an audited read the audit file only:
+    /// a load that holds the database for minutes does not hold up a read that must commit its
+    /// entry before it answers (a server's pages, `rastro show`), nor does such a read hold up a
+    /// write. Both sides here give up after 300 ms instead of waiting 30 s.
+    @Test func aLoadAndAnAuditedReadDoNotWaitForEachOther() async throws {
+        let test = try await TestStore.make(.sqlite)
+        _ = try await Ingestor(store: test.store, settings: test.settings, options: IngestOptions())
+            .run([Fixtures.packageRoot + "/Examples/small"])
+        var quick = StoreConfiguration()
+        quick.busyTimeoutMilliseconds = 300
+        let writer = try await Store.open(test.store.url, configuration: quick)
+        let reader = try await Store.open(test.store.url, configuration: quick)
+        let viewer = test.settings.viewer
+        let id = try #require(try await reader.currentRecords(.consignments, viewer: viewer, limit: 1).first?.id)
+        func show() async throws -> [StoredVersion] {
+            try await reader.withAuditedRead({ try await reader.versions(of: .consignments, id: id, viewer: viewer) }, audit: {
+                $0.isEmpty ? [] : [AuditEvent(viewer, "read", objects: ["consignments/" + id], detail: "show")]
+            })
+        }
+
+        // A load holds the database's write lock until it ends.
+        let load = try await writer.beginLoad(actor: "test")
+        #expect(try await show().count == 1, "an audited lookup during the load")
+        try await reader.audit([Self.read(7)])
+        await #expect(throws: StoreError.self, "the load holds the database: another write waits, here 300 ms, then fails") {
+            try await reader.addMember(Member(orgID: "US-DEA", country: "US", name: "DEA"), by: viewer)
+        }
+        await load.rollback()
+
+        // An audited read holds the audit file while it reads: a write of the database commits
+        // meanwhile; its entry waits in the outbox and joins the chain after the read's.
+        _ = try await reader.withAuditedRead({
+            let versions = try await reader.versions(of: .consignments, id: id, viewer: viewer)
+            try await writer.addMember(Member(orgID: "US-CBP", country: "US", name: "CBP"), by: viewer)
+            return versions
+        }, audit: { _ in [Self.read(8)] })
+        try await writer.settleAudit()
+        let last = try await test.store.auditEntries(from: 1, limit: 100_000).suffix(3).map(\.event)
+        #expect(last.map(\.action) == ["read", "read", "org.add"], "\(last)")
+        #expect(last[0] == Self.read(7) && last[1] == Self.read(8))
+        #expect(try await test.store.verifyAudit().isIntact)
+        await writer.close()
+        await reader.close()
+        await test.dispose()
     }
 }

@@ -210,7 +210,7 @@ public enum AuditChain {
 
     /// `appendChained` in a write transaction of its own (on SQLite it writes the audit file alone).
     static func appendInTransaction(_ events: [AuditEvent], on connection: any SQLConnection) async throws {
-        try await connection.execute(connection.dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        try await connection.beginWrite(.auditLog)
         do {
             try await appendChained(events, on: connection)
             try await connection.execute("COMMIT")
@@ -260,7 +260,7 @@ extension Store {
     /// Runs `body` in one write transaction that also appends `events` to the audit log: both are
     /// there, or neither.
     public func withAuditedTransaction<T>(_ events: [AuditEvent], _ body: () async throws -> T) async throws -> T {
-        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        try await connection.beginWrite(.database)
         let result: T
         do {
             result = try await body()
@@ -289,11 +289,13 @@ extension Store {
 
     /// Runs a small read (a record, a lead) and appends the entries that log it in one write
     /// transaction: the entry commits before the data is returned, and the read needs no
-    /// transaction of its own. No entry when `events` gives none (nothing was found). The write
-    /// lock is held while `read` runs, so this is for lookups; a scan reads first and then audits.
-    /// On SQLite only the audit file is written: the database's other readers keep their caches.
+    /// transaction of its own. No entry when `events` gives none (nothing was found). The audit
+    /// log's write lock is held while `read` runs, so this is for lookups; a scan reads first and
+    /// then audits. On SQLite only the audit file is locked and written: a load or another write
+    /// of the database neither waits for it nor holds it up, and the database's other readers keep
+    /// their caches.
     public func withAuditedRead<T>(_ read: () async throws -> T, audit events: (T) -> [AuditEvent]) async throws -> T {
-        try await connection.execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+        try await connection.beginWrite(.auditLog)
         do {
             let result = try await read()
             try await AuditChain.appendChained(events(result), on: connection)

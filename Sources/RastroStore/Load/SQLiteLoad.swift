@@ -1,7 +1,7 @@
 import CSQLite
 import RastroModel
 
-/// A load into SQLite: `BEGIN IMMEDIATE`, a savepoint per file, and reused prepared statements
+/// A load into SQLite: a write transaction of the database file (`SQLiteWriteFile`), a savepoint per file, and reused prepared statements
 /// with raw binds, fed 64 rows at a time by a writer thread (see `Sink`). A row whose id is new
 /// inserts as version 1; a known id is compared by content hash with its current version and
 /// becomes a new version only when it differs.
@@ -17,8 +17,9 @@ final class SQLiteLoad: LoadTransaction {
         self.database = database
         self.loadID = loadID
         self.actor = actor
-        try database.run("BEGIN IMMEDIATE")
+        try database.run("BEGIN")
         do {
+            try database.run(SQLiteWriteFile.database.lockStatement)
             try database.run("INSERT INTO loads (load_id, started_at, finished_at, actor, summary) VALUES (?, ?, ?, ?, '{}')",
                                  [.text(loadID), .text(startedAt), .text(startedAt), .text(actor)])
         } catch {

@@ -10,4 +10,41 @@ protocol SQLConnection: AnyObject, Sendable {
 
 extension SQLConnection {
     func execute(_ sql: String) async throws { try await execute(sql, []) }
+
+    /// Begins a write transaction, waiting (up to the busy timeout) for the write lock. On
+    /// PostgreSQL a plain `BEGIN`. On SQLite it takes the write lock of one file only, the one the
+    /// transaction writes (see `SQLiteWriteFile`): `BEGIN IMMEDIATE` would take the lock of every
+    /// attached file, so a load holding the database for minutes would also hold up every read
+    /// whose audit entry must be committed before it is answered.
+    func beginWrite(_ file: SQLiteWriteFile) async throws {
+        try await execute("BEGIN")
+        guard dialect == .sqlite else { return }
+        do {
+            try await execute(file.lockStatement)
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// The two files of an SQLite store, for `beginWrite`: the database, and its audit log
+/// (`PATH-audit`, attached as schema `audit`, migration 0014). A write to the database commits its
+/// audit entries into the database's outbox, so no transaction needs to write both files (the
+/// migrations, which move the log, use `BEGIN IMMEDIATE`).
+enum SQLiteWriteFile {
+    case database
+    case auditLog
+
+    /// The first statement of the transaction: a write that changes nothing. SQLite takes a
+    /// file's write lock at the first statement that writes to it, and as the transaction's first
+    /// access to that file it waits through the busy handler like `BEGIN IMMEDIATE` does; later
+    /// statements would risk `SQLITE_BUSY_SNAPSHOT` (a snapshot older than another process's
+    /// commit) instead of waiting. A test checks that the lock is held and the other file free.
+    var lockStatement: String {
+        switch self {
+        case .database: "DELETE FROM main.node_settings WHERE 0"
+        case .auditLog: "DELETE FROM audit.audit_log WHERE 0"
+        }
+    }
 }

@@ -131,7 +131,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     }
 
     /// Runs statements synchronously (several, separated by `;`, when there are no binds). One
-    /// statement goes through the statement cache even without binds: `BEGIN IMMEDIATE` and
+    /// statement goes through the statement cache even without binds: `BEGIN` and
     /// `COMMIT` around every audit entry would otherwise be parsed again each time.
     func run(_ sql: String, _ binds: [SQLValue] = []) throws {
         lock.lock(); defer { lock.unlock() }
