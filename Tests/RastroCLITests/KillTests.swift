@@ -50,4 +50,32 @@ import Testing
         #expect(records == rows && versions == rows)
         #expect(try await indexes() == before)
     }
+
+    /// A read that commits its audit entry before it answers (`rastro show`) does not wait for a
+    /// load that is running in another process: on SQLite the load locks the database file and
+    /// the entry is written to the audit log's own file (before, the read waited for the load).
+    @Test(arguments: TestBackend.all)
+    func showAnswersWhileALoadRuns(_ backend: TestBackend) async throws {
+        let url = backend.freshURL()
+        let folder = try Fixtures.folder([:])
+        #expect(try RastroProcess.run(["init", "--database", url], directory: folder).status == 0)
+        #expect(try RastroProcess.run(["ingest", "--database", url, Fixtures.packageRoot + "/Examples/small"], directory: folder).status == 0)
+        let store = try await Store.open(try DatabaseURL(parsing: url))
+        let id = try #require(try await store.queryForTests("SELECT record_id FROM consignments ORDER BY record_id LIMIT 1").first?["record_id"].text)
+        await store.close()
+        let file = folder + "/track_points.csv"
+        try Fixtures.trackPoints(count: 100_000, path: file)
+        let load = try RastroProcess.start(["ingest", "--database", url, file], directory: folder)
+        try await Task.sleep(for: .seconds(0.5))
+        let loading = load.isRunning
+        let show = try RastroProcess.run(["show", "consignments", id, "--database", url], directory: folder)
+        let stillLoading = load.isRunning
+        load.waitUntilExit()
+        #expect(load.terminationStatus == 0)
+        #expect(show.status == 0 && show.stdout.contains(id), "\(show.stderr)")
+        #expect(loading, "the load of 100,000 rows was still running when the read began")
+        #expect(stillLoading, "the read answered before the load ended")
+        let log = try RastroProcess.run(["audit", "log", "--database", url, "--limit", "50", "--json"], directory: folder)
+        #expect(log.stdout.contains("consignments/" + id), "the read is in the audit log")
+    }
 }
