@@ -2,7 +2,7 @@
 /// `debugDescription` adds the database's own message.
 public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Base: String { case badURL, connection, sql, migration, notInitialized, conflict, interrupted }
+        private enum Base: String { case badURL, connection, sql, migration, notInitialized, conflict, interrupted, busy }
         private let base: Base
         private init(_ base: Base) { self.base = base }
         /// The database URL cannot be understood.
@@ -19,6 +19,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let conflict = Code(.conflict)
         /// The operation was cancelled.
         public static let interrupted = Code(.interrupted)
+        /// Another process held the lock this needed for longer than the store waits (SQLite's busy
+        /// timeout): a load or an analysis is running.
+        public static let busy = Code(.busy)
         public var description: String { base.rawValue }
     }
 

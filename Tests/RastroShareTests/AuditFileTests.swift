@@ -130,9 +130,10 @@ import Testing
         let load = try await writer.beginLoad(actor: "test")
         #expect(try await show().count == 1, "an audited lookup during the load")
         try await reader.audit([Self.read(7)])
-        await #expect(throws: StoreError.self, "the load holds the database: another write waits, here 300 ms, then fails") {
+        let busy = await #expect(throws: StoreError.self, "the load holds the database: another write waits, here 300 ms, then fails") {
             try await reader.addMember(Member(orgID: "US-DEA", country: "US", name: "DEA"), by: viewer)
         }
+        #expect(busy?.code == .busy && busy?.description.hasPrefix("the store is busy") == true, "\(String(describing: busy))")
         await load.rollback()
 
         // An audited read holds the audit file while it reads: a write of the database commits

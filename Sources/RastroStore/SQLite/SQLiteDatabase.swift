@@ -123,6 +123,10 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         let primary = status & 0xFF
         if primary == SQLITE_CONSTRAINT { return StoreError(.conflict, message, detail: detail) }
         if primary == SQLITE_INTERRUPT { return StoreError(.interrupted, message, detail: detail) }
+        if primary == SQLITE_BUSY {
+            return StoreError(.busy, "the store is busy: another process held its lock for longer than this one waits "
+                              + "(a load or an analysis is running?); try again when it has finished", detail: detail)
+        }
         return StoreError(.sql, message, detail: detail)
     }
 
