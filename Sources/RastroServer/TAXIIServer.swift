@@ -23,6 +23,10 @@ public final class TAXIIServer: Sendable {
     let configuration: ServerConfiguration
     let reads: [Store]
     let writes: Store
+    /// The audit batcher's own connection: a page's entry never waits for the server's other
+    /// writes (a partner's add-objects, a lead), nor for a load in another process (on SQLite an
+    /// entry locks the audit file only).
+    let auditWrites: Store
     let settings: NodeSettings
     let credentials: CredentialCache
     let audit: AuditBatcher
@@ -46,11 +50,12 @@ public final class TAXIIServer: Sendable {
         return collection
     }
 
-    init(configuration: ServerConfiguration, reads: [Store], writes: Store, settings: NodeSettings, credentials: CredentialCache,
-         audit: AuditBatcher, gate: WriteGate, importer: (any TAXIIObjectImporting)?, workbench: Workbench?) {
+    init(configuration: ServerConfiguration, reads: [Store], writes: Store, auditWrites: Store, settings: NodeSettings,
+         credentials: CredentialCache, audit: AuditBatcher, gate: WriteGate, importer: (any TAXIIObjectImporting)?, workbench: Workbench?) {
         self.configuration = configuration
         self.reads = reads
         self.writes = writes
+        self.auditWrites = auditWrites
         self.settings = settings
         self.credentials = credentials
         self.audit = audit
@@ -76,12 +81,15 @@ public final class TAXIIServer: Sendable {
         readConfiguration.memoryMapBytes = 1 << 40
         for _ in 0..<max(1, configuration.readConnections) { reads.append(try await Store.open(url, configuration: readConfiguration)) }
         let gate = WriteGate()
-        let audit = AuditBatcher(store: writes, gate: gate)
+        // Every audited request waits for its entry's commit: the entries have a connection and a
+        // gate of their own, apart from the writes above.
+        let auditWrites = try await Store.open(url, configuration: writeConfiguration)
+        let audit = AuditBatcher(store: auditWrites, gate: WriteGate())
         let workbench = configuration.workbench
             ? try await Workbench(reads: reads, writes: writes, gate: gate, settings: settings, audit: audit,
                                   secureCookies: configuration.tls != nil)
             : nil
-        return TAXIIServer(configuration: configuration, reads: reads, writes: writes, settings: settings,
+        return TAXIIServer(configuration: configuration, reads: reads, writes: writes, auditWrites: auditWrites, settings: settings,
                            credentials: CredentialCache(store: writes), audit: audit, gate: gate,
                            importer: importer?(writes, settings), workbench: workbench)
     }
@@ -89,6 +97,7 @@ public final class TAXIIServer: Sendable {
     public func close() async {
         for store in reads { await store.close() }
         await writes.close()
+        await auditWrites.close()
     }
 
     var read: Store {
