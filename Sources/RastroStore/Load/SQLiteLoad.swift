@@ -1,10 +1,10 @@
 import CSQLite
 import RastroModel
 
-/// A load into SQLite: a write transaction of the database file (`SQLiteWriteFile`), a savepoint per file, and reused prepared statements
-/// with raw binds, fed 64 rows at a time by a writer thread (see `Sink`). A row whose id is new
-/// inserts as version 1; a known id is compared by content hash with its current version and
-/// becomes a new version only when it differs.
+/// A load into SQLite: a write transaction of the database file (`SQLiteWriteFile`), a savepoint
+/// per file, and reused prepared statements with raw binds, fed 64 rows at a time by a writer
+/// thread (see `Sink`). A row whose id is new inserts as version 1; a known id is compared by
+/// content hash with its current version and becomes a new version only when it differs.
 final class SQLiteLoad: LoadTransaction {
     let loadID: String
     private let actor: String

@@ -124,8 +124,8 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         if primary == SQLITE_CONSTRAINT { return StoreError(.conflict, message, detail: detail) }
         if primary == SQLITE_INTERRUPT { return StoreError(.interrupted, message, detail: detail) }
         if primary == SQLITE_BUSY {
-            return StoreError(.busy, "the store is busy: another process held its lock for longer than this one waits "
-                              + "(a load or an analysis is running?); try again when it has finished", detail: detail)
+            return StoreError(.busy, "the store is busy: another writer held its lock for longer than this one waits "
+                              + "(a load or an analysis running?); try again when it has finished", detail: detail)
         }
         return StoreError(.sql, message, detail: detail)
     }
