@@ -88,14 +88,21 @@ public final class Workbench: Sendable {
         _ = try? await write { try await $0.refreshMarkingCensus() }
         try? await refreshSearchIndex()
         await mapCells.refresh(read.url)
-        _ = try? await auditActions.current(read)
+        // Its long reads (the audit log's actions, every member's view of the last analysis) go
+        // through a connection of its own: on a shared read connection, the requests that the
+        // round robin gives that connection would wait for them (0.6 s for the first pages of a
+        // TAXII server whose log holds 800k entries).
+        let own = try? await Store.open(read.url)
+        let store = own ?? read
+        _ = try? await auditActions.current(store)
         // The node's view of the last analysis, then each member organization's (an organization
         // outside the node sees only results whose every input it may see: minutes on a large run).
         var viewers = [Viewer(organization: settings.organization, country: settings.country, roles: [.analyst])]
-        for member in (try? await read.members()) ?? [] where member.orgID != settings.organization {
+        for member in (try? await store.members()) ?? [] where member.orgID != settings.organization {
             viewers.append(Viewer(organization: member.orgID, country: member.country))
         }
-        for viewer in viewers { _ = try? await runs.shared(read, viewer: viewer, settings: settings) }
+        for viewer in viewers { _ = try? await runs.shared(store, viewer: viewer, settings: settings) }
+        await own?.close()
         warmed.store(true, ordering: .relaxed)
     }
 
