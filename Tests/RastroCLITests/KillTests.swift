@@ -65,11 +65,16 @@ import Testing
         await store.close()
         let file = folder + "/track_points.csv"
         try Fixtures.trackPoints(count: 100_000, path: file)
-        let load = try RastroProcess.start(["ingest", "--database", url, file], directory: folder)
-        try await Task.sleep(for: .seconds(0.5))
-        let loading = load.isRunning
-        let show = try RastroProcess.run(["show", "consignments", id, "--database", url], directory: folder)
-        let stillLoading = load.isRunning
+        // Synchronous from the load's start to the read's end: on a loaded CI machine an awaited
+        // sleep can resume many seconds late, after the load has ended.
+        func loadAndShow() throws -> (load: Process, loading: Bool, show: RastroProcess.Result, stillLoading: Bool) {
+            let load = try RastroProcess.start(["ingest", "--database", url, file], directory: folder)
+            Thread.sleep(forTimeInterval: 0.5)
+            let loading = load.isRunning
+            let show = try RastroProcess.run(["show", "consignments", id, "--database", url], directory: folder)
+            return (load, loading, show, load.isRunning)
+        }
+        let (load, loading, show, stillLoading) = try loadAndShow()
         load.waitUntilExit()
         #expect(load.terminationStatus == 0)
         #expect(show.status == 0 && show.stdout.contains(id), "\(show.stderr)")
