@@ -5,14 +5,14 @@ public import RastroStore
 /// one. Under load one transaction carries many requests' events; alone, a request waits for one
 /// transaction. Nothing is answered before its audit entry is committed.
 actor AuditBatcher {
+    /// A connection of the batcher's own: nothing else writes through it, and `drain` runs one
+    /// batch at a time, so no write gate is needed.
     private let store: Store
-    private let gate: WriteGate
     private var queue: [(AuditEvent, CheckedContinuation<Void, any Error>)] = []
     private var writing = false
 
-    init(store: Store, gate: WriteGate) {
+    init(store: Store) {
         self.store = store
-        self.gate = gate
     }
 
     func append(_ event: AuditEvent) async throws {
@@ -31,7 +31,7 @@ actor AuditBatcher {
             queue = []
             do {
                 let events = batch.map(\.0)
-                try await gate.run { [store] in try await store.audit(events) }
+                try await store.audit(events)
                 for (_, continuation) in batch { continuation.resume() }
             } catch {
                 for (_, continuation) in batch { continuation.resume(throwing: error) }

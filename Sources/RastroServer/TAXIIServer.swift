@@ -81,10 +81,10 @@ public final class TAXIIServer: Sendable {
         readConfiguration.memoryMapBytes = 1 << 40
         for _ in 0..<max(1, configuration.readConnections) { reads.append(try await Store.open(url, configuration: readConfiguration)) }
         let gate = WriteGate()
-        // Every audited request waits for its entry's commit: the entries have a connection and a
-        // gate of their own, apart from the writes above.
+        // Every audited request waits for its entry's commit: the entries have a connection of
+        // their own, apart from the writes above and their gate.
         let auditWrites = try await Store.open(url, configuration: writeConfiguration)
-        let audit = AuditBatcher(store: auditWrites, gate: WriteGate())
+        let audit = AuditBatcher(store: auditWrites)
         let workbench = configuration.workbench
             ? try await Workbench(reads: reads, writes: writes, gate: gate, settings: settings, audit: audit,
                                   secureCookies: configuration.tls != nil)

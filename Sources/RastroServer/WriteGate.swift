@@ -2,8 +2,8 @@
 /// and a transaction (`BEGIN` … `COMMIT`) is several statements on it: two requests writing at
 /// once through the same connection would nest their transactions (SQLite refuses: "cannot start a
 /// transaction within a transaction") or mix their statements into one. Every write of the server
-/// (audit batches, leads, alert states, decisions, TAXII add-objects, derived indexes) goes
-/// through the gate, in arrival order.
+/// on that connection (leads, alert states, decisions, TAXII add-objects, derived indexes) goes
+/// through the gate, in arrival order; audit entries go through `AuditBatcher`'s own connection.
 actor WriteGate {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []

@@ -19,8 +19,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let conflict = Code(.conflict)
         /// The operation was cancelled.
         public static let interrupted = Code(.interrupted)
-        /// Another process held the lock this needed for longer than the store waits (SQLite's busy
-        /// timeout): a load or an analysis is running.
+        /// Another writer held the lock this needed for longer than the store waits (SQLite's busy
+        /// timeout): a load or an analysis is running, say.
         public static let busy = Code(.busy)
         public var description: String { base.rawValue }
     }
