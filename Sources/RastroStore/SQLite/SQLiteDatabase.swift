@@ -158,28 +158,26 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
 
     /// Statements prepared by `run`, `fetch` and `forEachRow`, by SQL text: preparing costs about as
     /// much as a small lookup itself. At most `cacheLimit`; a statement in use (a scan whose body
-    /// runs the same SQL again) is not shared.
+    /// runs the same SQL again) is not shared. The text is hashed once per call: the statement
+    /// itself says whether it is in use (an audited read runs six statements, some of them long).
     private var statements: [String: SQLiteStatement] = [:]
-    private var inUse: Set<String> = []
     private static let cacheLimit = 128
 
     /// Runs `body` with a prepared statement for `sql`, reset afterwards. Call with the lock held.
     private func withCachedStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
-        if inUse.contains(sql) {
-            return try body(try prepare(sql, traced: false))
-        }
         let statement: SQLiteStatement
         if let cached = statements[sql] {
+            guard !cached.inUse else { return try body(try prepare(sql, traced: false)) }
             statement = cached
         } else {
             statement = try prepare(sql, traced: false)
             if statements.count >= Self.cacheLimit { statements.removeAll() }
             statements[sql] = statement
         }
-        inUse.insert(sql)
+        statement.inUse = true
         defer {
             statement.reset()
-            inUse.remove(sql)
+            statement.inUse = false
         }
         return try body(statement)
     }
@@ -194,9 +192,12 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         trace?(sql)
         return try withCachedStatement(sql) { statement in
             try statement.bind(binds)
-            let columns = statement.columnNames
+            // The names after the first step: a step after a schema change prepares the statement
+            // again, and a `SELECT *` may then have other columns.
+            var columns: [String] = []
             var rows: [SQLRow] = []
             while try statement.step() {
+                if rows.isEmpty { columns = statement.columnNames }
                 rows.append(SQLRow(columns: columns, values: (0..<Int32(columns.count)).map(statement.column)))
             }
             return rows

@@ -12,9 +12,21 @@ final class SQLiteStatement {
 
     deinit { sqlite3_finalize(statement) }
 
+    /// Set by the connection's statement cache while the statement runs.
+    var inUse = false
+
+    /// The result's column names, kept until SQLite prepares the statement again (after a schema
+    /// change, when `SELECT *` may name other columns): a small query's rows need them every time.
     var columnNames: [String] {
-        (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
+        let prepared = sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if let names = cachedNames, prepared == namesPrepared { return names }
+        let names = (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
+        cachedNames = names
+        namesPrepared = prepared
+        return names
     }
+    private var cachedNames: [String]?
+    private var namesPrepared: Int32 = 0
 
     func bind(_ values: [SQLValue]) throws {
         sqlite3_reset(statement)
@@ -74,11 +86,17 @@ final class SQLiteStatement {
         case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, index))
         case SQLITE_FLOAT: .double(sqlite3_column_double(statement, index))
         case SQLITE_NULL: .null
-        default: .text(String(cString: sqlite3_column_text(statement, index)))
+        default: .text(text(index))
         }
     }
 
     func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
+
+    /// The column's text (empty for NULL), decoded from its byte count rather than found by its
+    /// terminating zero.
+    func text(_ index: Int32) -> String {
+        withText(index) { String(decoding: $0, as: UTF8.self) }
+    }
 
     // Typed reads of the current row, without building an `SQLValue` (the streaming scans).
     @inline(__always) func isNull(_ index: Int32) -> Bool { sqlite3_column_type(statement, index) == SQLITE_NULL }
