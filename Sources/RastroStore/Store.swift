@@ -24,7 +24,7 @@ public final class Store: Sendable {
         switch url {
         case .sqlite(let path):
             let database = try SQLiteDatabase(path: path, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds,
-                                              trace: configuration.trace)
+                                              trace: configuration.trace, onWaitForWriter: configuration.onWaitForWriter)
             if configuration.backgroundCheckpoints { try database.checkpointInBackground() }
             if configuration.memoryMapBytes > 0 { try database.run("PRAGMA mmap_size=\(configuration.memoryMapBytes)") }
             return Store(connection: database, url: url, configuration: configuration)
@@ -85,7 +85,9 @@ public final class Store: Sendable {
                             defaultTLP: values["default_tlp"].flatMap { TLP(rawValue: $0) } ?? .amber)
     }
 
-    /// Starts an atomic load: everything written through it appears at `commit` or never.
+    /// Starts an atomic load: everything written through it appears at `commit` or never. Another
+    /// load at work (on SQLite, any writer of the database) is waited for as the configuration's
+    /// `onWaitForWriter` says.
     public func beginLoad(actor: String) async throws -> any LoadTransaction {
         let loadID = UUID().uuidString.lowercased()
         let startedAt = Self.now()

@@ -2,6 +2,12 @@
 public struct StoreConfiguration: Sendable {
     /// How long an SQLite connection waits for another writer before failing: 30 s.
     public var busyTimeoutMilliseconds: Int32 = 30_000
+    /// When set, a write transaction that finds another process's writer at work (a load, an
+    /// analysis) calls this once and then queues behind it for as long as it takes, the busy
+    /// timeout no longer applying; on PostgreSQL, a load that finds another load does the same.
+    /// The CLI's commands set it (a second `rastro ingest` waits for the first and says so); the
+    /// server does not: a request fails as busy rather than hang. Default: none.
+    public var onWaitForWriter: (@Sendable () -> Void)?
     /// SQLite: checkpoint the WAL from a thread of its own instead of in the COMMIT that fills it
     /// (for the server's write connection, whose commits requests wait for). Default: off.
     public var backgroundCheckpoints = false

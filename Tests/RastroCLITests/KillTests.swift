@@ -83,4 +83,41 @@ import Testing
         let log = try RastroProcess.run(["audit", "log", "--database", url, "--limit", "50", "--json"], directory: folder)
         #expect(log.stdout.contains("consignments/" + id), "the read is in the audit log")
     }
+
+    /// A load that finds another load at work queues behind it, says so, and then loads everything
+    /// (before, an SQLite load gave up with "busy" after 30 s).
+    @Test(arguments: TestBackend.all)
+    func aSecondLoadWaitsForTheFirst(_ backend: TestBackend) async throws {
+        let url = backend.freshURL()
+        let folder = try Fixtures.folder([:])
+        #expect(try RastroProcess.run(["init", "--database", url], directory: folder).status == 0)
+        let holder = try await Store.open(try DatabaseURL(parsing: url))
+        let held = try await holder.beginLoad(actor: "MX-TEST")
+        let errPath = folder + "/ingest.err"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let second = try RastroProcess.start(["ingest", "--database", url, Fixtures.packageRoot + "/Examples/small"],
+                                             directory: folder, stderr: errHandle)
+        func stderrText() -> String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+        // Synchronous polling: the note comes after the second load's first quarter-second try.
+        func waitForNote() -> Bool {
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, second.isRunning {
+                if stderrText().contains("waiting for another writer") { return true }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return false
+        }
+        let noted = waitForNote()
+        #expect(noted, "the second load says that it waits: \(stderrText())")
+        #expect(second.isRunning, "the second load waits instead of failing: \(stderrText())")
+        await held.rollback()
+        await holder.close()
+        second.waitUntilExit()
+        try errHandle.close()
+        #expect(second.terminationStatus == 0, "\(stderrText())")
+        let stats = try RastroProcess.run(["stats", "--database", url, "--json"], directory: folder)
+        let rows = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(rows.reduce(0) { $0 + ($1["records"] as? Int ?? 0) } > 0, "the queued load loaded: \(stats.stdout)")
+    }
 }

@@ -22,11 +22,18 @@ final class PostgresLoad: LoadTransaction {
         self.configuration = configuration
     }
 
+    /// Begins the load's transaction and takes the schema's load lock, waiting for as long as
+    /// another load holds it (calling the configuration's `onWaitForWriter` once when it has to wait).
     static func begin(database: PostgresDatabase, loadID: String, actor: String, startedAt: String,
                       configuration: StoreConfiguration) async throws -> PostgresLoad {
         try await database.execute("BEGIN", [])
         do {
-            try await database.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema()))", [])
+            let free = try await database.query(
+                "SELECT CASE WHEN pg_try_advisory_xact_lock(hashtext(current_schema())) THEN 1 ELSE 0 END AS locked", [])
+            if free.first?["locked"].integer != 1 {
+                configuration.onWaitForWriter?()
+                try await database.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema()))", [])
+            }
             try await database.execute("SET LOCAL work_mem = '\(configuration.loadWorkMem)'", [])
             try await database.execute("SET LOCAL maintenance_work_mem = '\(configuration.loadWorkMem)'", [])
             try await database.execute("INSERT INTO loads (load_id, started_at, finished_at, actor, summary) VALUES (?, ?, ?, ?, '{}')",

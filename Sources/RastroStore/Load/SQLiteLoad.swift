@@ -17,9 +17,8 @@ final class SQLiteLoad: LoadTransaction {
         self.database = database
         self.loadID = loadID
         self.actor = actor
-        try database.run("BEGIN")
+        try database.lockForWrite(.database)
         do {
-            try database.run(SQLiteWriteFile.database.lockStatement)
             try database.run("INSERT INTO loads (load_id, started_at, finished_at, actor, summary) VALUES (?, ?, ?, ?, '{}')",
                                  [.text(loadID), .text(startedAt), .text(startedAt), .text(actor)])
         } catch {

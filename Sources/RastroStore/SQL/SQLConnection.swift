@@ -11,20 +11,15 @@ protocol SQLConnection: AnyObject, Sendable {
 extension SQLConnection {
     func execute(_ sql: String) async throws { try await execute(sql, []) }
 
-    /// Begins a write transaction, waiting (up to the busy timeout) for the write lock. On
+    /// Begins a write transaction, waiting for the write lock up to the busy timeout (or, with the
+    /// configuration's `onWaitForWriter`, until it is free; `SQLiteDatabase.lockForWrite`). On
     /// PostgreSQL a plain `BEGIN`. On SQLite it takes the write lock of one file only, the one the
     /// transaction writes (see `SQLiteWriteFile`): `BEGIN IMMEDIATE` would take the lock of every
     /// attached file, so a load holding the database for minutes would also hold up every read
     /// whose audit entry must be committed before it is answered.
     func beginWrite(_ file: SQLiteWriteFile) async throws {
+        if let database = self as? SQLiteDatabase { return try database.lockForWrite(file) }
         try await execute("BEGIN")
-        guard dialect == .sqlite else { return }
-        do {
-            try await execute(file.lockStatement)
-        } catch {
-            try? await execute("ROLLBACK")
-            throw error
-        }
     }
 }
 

@@ -10,6 +10,8 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     private var handle: OpaquePointer?
     private let lock = NSRecursiveLock()
     private let trace: (@Sendable (String) -> Void)?
+    private let busyTimeoutMilliseconds: Int32
+    private let onWaitForWriter: (@Sendable () -> Void)?
     /// Set by `checkpointInBackground`: runs the WAL's checkpoints instead of this connection's commits.
     private var checkpointer: SQLiteCheckpointer?
 
@@ -18,10 +20,13 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     /// 3 % of a busy TAXII server's CPU with its lock and unlock, docs/benchmarks.md, federation).
     private static let configured: Bool = rastro_sqlite_disable_memory_statistics() == SQLITE_OK
 
-    init(path: String, busyTimeoutMilliseconds: Int32, trace: (@Sendable (String) -> Void)?) throws {
+    init(path: String, busyTimeoutMilliseconds: Int32, trace: (@Sendable (String) -> Void)?,
+         onWaitForWriter: (@Sendable () -> Void)? = nil) throws {
         _ = Self.configured
         self.path = path
         self.trace = trace
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.onWaitForWriter = onWaitForWriter
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &db, flags, nil)
@@ -109,6 +114,46 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
             }, Unmanaged.passUnretained(checkpointer).toOpaque())
             self.checkpointer = checkpointer
         }
+    }
+
+    /// Begins a write transaction holding the write lock of `file` (see `SQLiteWriteFile`).
+    ///
+    /// Another process's writer holding that lock past the busy timeout makes this fail (`.busy`),
+    /// unless the connection has `onWaitForWriter`: then a first try waits a quarter of a second,
+    /// `onWaitForWriter` is called, and the lock is tried again, one busy timeout after another,
+    /// until it is free. Each try begins a new transaction, so none goes on from a snapshot older
+    /// than the other writer's commit.
+    func lockForWrite(_ file: SQLiteWriteFile) throws {
+        var told = false
+        while true {
+            try run("BEGIN")
+            do {
+                if onWaitForWriter != nil, !told {
+                    try withBusyTimeout(250) { try run(file.lockStatement) }
+                } else {
+                    try run(file.lockStatement)
+                }
+                return
+            } catch let error as StoreError where error.code == .busy && onWaitForWriter != nil {
+                try? run("ROLLBACK")
+                if !told {
+                    told = true
+                    onWaitForWriter?()
+                }
+            } catch {
+                try? run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` with the busy handler waiting at most `milliseconds` for another connection's
+    /// lock instead of the connection's timeout.
+    private func withBusyTimeout<T>(_ milliseconds: Int32, _ body: () throws -> T) throws -> T {
+        lock.lock(); defer { lock.unlock() }
+        sqlite3_busy_timeout(try db, milliseconds)
+        defer { if let handle { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) } }
+        return try body()
     }
 
     var db: OpaquePointer {

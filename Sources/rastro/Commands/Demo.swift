@@ -76,7 +76,7 @@ struct Demo: AsyncParsableCommand {
         let released = try DemoSharing.apply(world: world)
         Terminal.note("sharing: \(released) declarations of fentanyl precursors released to \(DemoSharing.partner)")
         _ = manager.createFile(atPath: database + ".demo", contents: Data("made by rastro demo\n".utf8))
-        let store = try await Store.open(.sqlite(path: database))
+        let store = try await Store.open(.sqlite(path: database), configuration: DatabaseOptions.commandConfiguration)
         do {
             try await store.initialize(NodeSettings(organization: "MX-FUSION", country: "MX", defaultTLP: .amber))
             let settings = try await store.settings()

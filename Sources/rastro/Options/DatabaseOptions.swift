@@ -14,8 +14,19 @@ struct DatabaseOptions: ParsableArguments {
         return .default
     }
 
+    /// Opens the store for a command: a write that finds another process writing (a load, an
+    /// analysis) says so and waits for it rather than failing after the busy timeout.
     func open() async throws -> Store {
-        try await Store.open(try url())
+        try await Store.open(try url(), configuration: Self.commandConfiguration)
+    }
+
+    static var commandConfiguration: StoreConfiguration {
+        var configuration = StoreConfiguration()
+        configuration.onWaitForWriter = {
+            Terminal.note("waiting for another writer to finish with the store (a load or an analysis in another process); "
+                          + "this command goes on as soon as it has. Ctrl-C gives up and writes nothing.")
+        }
+        return configuration
     }
 }
 
