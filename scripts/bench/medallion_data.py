@@ -1,13 +1,15 @@
 """Writes a medallion (OASIS TAXII 2.1 reference server) memory-backend data file and config
 holding the first COUNT objects of a STIX bundle in one collection, with a manifest whose
-date_added values are distinct and 1 ms apart. Prints the date_added range in microseconds and
-the number of objects written.
+date_added values are distinct and 1 ms apart. Prints the date_added range in microseconds, the
+number of objects written, and two ranges to draw `added_after` from so that a 100-object page
+follows: any object's (from just before the first to the 101st-last) and, when TYPE is given,
+the same for the objects of that type.
 
 medallion 3.0.0 takes an object's `version` property for its version timestamp when it has one,
 so it fails (HTTP 500 on every page) on an extension-definition, whose `version` is "1.0.0":
 those are left out, and said so on standard error.
 
-Usage: medallion_data.py BUNDLE COUNT OUT_DIR PORT COLLECTION_ID USER PASSWORD
+Usage: medallion_data.py BUNDLE COUNT OUT_DIR PORT COLLECTION_ID USER PASSWORD [TYPE]
 """
 import json
 import os
@@ -17,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 
 def main():
     bundle_path, count, out_dir, port, collection_id, user, password = sys.argv[1:8]
+    stix_type = sys.argv[8] if len(sys.argv) > 8 else None
     count = int(count)
     with open(bundle_path, encoding="utf-8") as f:
         objects = json.load(f)["objects"]
@@ -60,7 +63,16 @@ def main():
     with open(os.path.join(out_dir, "config.json"), "w", encoding="utf-8") as f:
         json.dump(config, f)
     first = int(start.timestamp() * 1_000_000)
-    print(first, first + (len(objects) - 1) * 1000, len(objects))
+
+    def page_range(indexes):
+        # added_after from just before the first to the 101st-last: 100 objects after it at least.
+        if not indexes:
+            return first - 1, first - 1
+        return first + indexes[0] * 1000 - 1, first + indexes[max(0, len(indexes) - 101)] * 1000
+
+    every = page_range(list(range(len(objects))))
+    typed = page_range([i for i, o in enumerate(objects) if o.get("type") == stix_type]) if stix_type else every
+    print(first, first + (len(objects) - 1) * 1000, len(objects), *every, *typed)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 -- from a random point of it. Environment:
 --   TAXII_PATH   the collection's objects path (…/collections/ID/objects/)
 --   TAXII_MODE   first | after | type   (first page; added_after a random time; the same with match[type])
---   TAXII_MIN_US, TAXII_MAX_US   the collection's date_added range, microseconds since 1970
+--   TAXII_MIN_US, TAXII_MAX_US   where `added_after` is drawn from, microseconds since 1970 (taxii.sh
+--                                gives a range after every point of which a full page follows)
 --   TAXII_TYPE   the type for `type`
 --   TAXII_AUTH   the Authorization header's value
 local path = os.getenv("TAXII_PATH")
