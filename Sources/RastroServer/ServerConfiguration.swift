@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable {
     public var title: String
     /// Serve the analysts' workbench (the web pages) beside the TAXII endpoints.
     public var workbench: Bool
+    /// How long a request waits for a lock another writer holds (a load or an analysis in another
+    /// process) before it is answered 503 with Retry-After: 30 s.
+    public var storeBusyTimeoutMilliseconds: Int32 = 30_000
 
     public init(host: String = "127.0.0.1", port: Int = 8080, tls: TLSFiles? = nil, readConnections: Int = 4,
                 maxPageSize: Int = 1000, defaultPageSize: Int = 100, maxContentLength: Int = 32 * 1024 * 1024,

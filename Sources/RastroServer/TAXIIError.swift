@@ -15,12 +15,21 @@ struct TAXIIError: Error, Sendable {
         self.description = description
     }
 
+    /// The store's write lock was held by another writer (a load or an analysis in another
+    /// process) for longer than the server waits: 503, so that clients try again.
+    static let busy = TAXIIError(.serviceUnavailable, "The store is busy",
+                                 "Another writer holds the node's store (a load or an analysis); try again in a few seconds.")
+
+    /// Seconds a client is asked to wait after a 503.
+    static let retryAfterSeconds = 5
+
     var response: Response {
         let body: [String: Any] = ["title": title, "description": description, "http_status": String(status.code)]
         var response = TAXIIServer.json(body, status: status)
         if status == .unauthorized {
             response.headers[.wwwAuthenticate] = #"Basic realm="rastro", charset="UTF-8""#
         }
+        if status == .serviceUnavailable { response.headers[.retryAfter] = String(Self.retryAfterSeconds) }
         return response
     }
 }

@@ -91,6 +91,9 @@ extension TAXIIServer {
                 }
                 successes = accepted.map { .init(id: $0.0.id, version: $0.0.version) }
                 metrics.added(objects: accepted.count)
+            } catch let error as StoreError where error.code == .busy {
+                // Nothing was written: the partner sends the same envelope again (503, Retry-After).
+                throw TAXIIError.busy
             } catch {
                 failures += accepted.map { .init(id: $0.0.id, version: $0.0.version, message: "not loaded: \(error)") }
             }

@@ -72,6 +72,7 @@ public final class TAXIIServer: Sendable {
         // checkpoints run on a thread of their own, not inside one of those commits.
         var writeConfiguration = StoreConfiguration()
         writeConfiguration.backgroundCheckpoints = true
+        writeConfiguration.busyTimeoutMilliseconds = configuration.storeBusyTimeoutMilliseconds
         let writes = try await Store.open(url, configuration: writeConfiguration)
         let settings = try await writes.settings()
         var reads: [Store] = []
@@ -79,6 +80,7 @@ public final class TAXIIServer: Sendable {
         // copy. Measured on the large world's 1.4 GB store: docs/benchmarks.md, workbench pages.
         var readConfiguration = StoreConfiguration()
         readConfiguration.memoryMapBytes = 1 << 40
+        readConfiguration.busyTimeoutMilliseconds = configuration.storeBusyTimeoutMilliseconds
         for _ in 0..<max(1, configuration.readConnections) { reads.append(try await Store.open(url, configuration: readConfiguration)) }
         let gate = WriteGate()
         // Every audited request waits for its entry's commit: the entries have a connection of
@@ -187,6 +189,8 @@ public final class TAXIIServer: Sendable {
             response = try await body()
         } catch let error as TAXIIError {
             response = error.response
+        } catch let error as StoreError where error.code == .busy {
+            response = TAXIIError.busy.response
         } catch {
             response = TAXIIError(.internalServerError, "The server could not answer", "\(error)").response
         }

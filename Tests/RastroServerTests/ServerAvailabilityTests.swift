@@ -68,4 +68,33 @@ import Testing
         await running.stop()
         await fixture.test.dispose()
     }
+
+    /// A request that cannot have a lock within the server's busy timeout (here the audit log's,
+    /// which another process holds) is answered 503 with Retry-After and the TAXII error body, not
+    /// 500, and without its data: a page is never answered without its audit entry. The next
+    /// request, once the lock is free, is served and logged. (SQLite: PostgreSQL waits instead.)
+    @Test func aLockHeldPastTheTimeoutIsA503WithRetryAfter() async throws {
+        let fixture = try await Fixture.make(.sqlite, count: 10)
+        var configuration = ServerConfiguration(port: 0)
+        configuration.storeBusyTimeoutMilliseconds = 300
+        let running = try await RunningServer.start(fixture.test.url, configuration: configuration)
+        let other = try await Store.open(fixture.test.store.url)
+        let page = running.base + "api1/collections/us-dea/objects/?limit=5"
+        try await other.executeForTests("BEGIN")
+        try await other.executeForTests("DELETE FROM audit.audit_log WHERE 0")
+        let busy = try await request(page, token: fixture.token)
+        try await other.executeForTests("ROLLBACK")
+        #expect(busy.status == 503, "\(busy.text)")
+        #expect(busy.headers["retry-after"] == "5")
+        #expect(busy.json["http_status"] as? String == "503" && busy.json["title"] as? String == "The store is busy")
+        #expect(busy.json["objects"] == nil)
+        let served = try await request(page, token: fixture.token)
+        #expect(served.status == 200 && (served.json["objects"] as? [Any])?.count == 5)
+        let last = try #require(try await fixture.test.store.latestAuditEntry())
+        #expect(last.event.action == "taxii.objects")
+        #expect(try await fixture.test.store.verifyAudit().isIntact)
+        await other.close()
+        await running.stop()
+        await fixture.test.dispose()
+    }
 }

@@ -170,6 +170,10 @@ public final class Workbench: Sendable {
         } catch let error as WebError {
             if error.status == .internalServerError { logger.error("workbench \(request.uri.path): \(error.detail ?? error.key)") }
             return errorPage(call, error)
+        } catch let error as StoreError where error.code == .busy {
+            var response = errorPage(call, WebError(.serviceUnavailable, "error.busy"))
+            response.headers[.retryAfter] = String(TAXIIError.retryAfterSeconds)
+            return response
         } catch {
             logger.error("workbench \(request.uri.path): \(String(reflecting: error))")
             return errorPage(call, WebError(.internalServerError, "error.internal"))
