@@ -92,7 +92,9 @@ extension TAXIIServer {
                 successes = accepted.map { .init(id: $0.0.id, version: $0.0.version) }
                 metrics.added(objects: accepted.count)
             } catch let error as StoreError where error.code == .busy {
-                // Nothing was written: the partner sends the same envelope again (503, Retry-After).
+                // The partner sends the same envelope again (503, Retry-After). If the import had
+                // committed before the collection's write was refused, the retry finds those records
+                // unchanged and adds them to the collection: loads are idempotent, nothing doubles.
                 throw TAXIIError.busy
             } catch {
                 failures += accepted.map { .init(id: $0.0.id, version: $0.0.version, message: "not loaded: \(error)") }
