@@ -1,9 +1,9 @@
 """Writes a medallion (OASIS TAXII 2.1 reference server) memory-backend data file and config
 holding the first COUNT objects of a STIX bundle in one collection, with a manifest whose
-date_added values are distinct and 1 ms apart. Prints the date_added range in microseconds, the
-number of objects written, and two ranges to draw `added_after` from so that a 100-object page
-follows: any object's (from just before the first to the 101st-last) and, when TYPE is given,
-the same for the objects of that type.
+date_added values are distinct and 1 ms apart. Prints the date_added range in microseconds and
+the number of objects written; with TYPE, a second line with two ranges to draw `added_after`
+from so that a 100-object page follows: any object's (from just before the first to the
+101st-last) and the same for the objects of that type.
 
 medallion 3.0.0 takes an object's `version` property for its version timestamp when it has one,
 so it fails (HTTP 500 on every page) on an extension-definition, whose `version` is "1.0.0":
@@ -70,9 +70,11 @@ def main():
             return first - 1, first - 1
         return first + indexes[0] * 1000 - 1, first + indexes[max(0, len(indexes) - 101)] * 1000
 
-    every = page_range(list(range(len(objects))))
-    typed = page_range([i for i, o in enumerate(objects) if o.get("type") == stix_type]) if stix_type else every
-    print(first, first + (len(objects) - 1) * 1000, len(objects), *every, *typed)
+    print(first, first + (len(objects) - 1) * 1000, len(objects))
+    if stix_type:
+        every = page_range(list(range(len(objects))))
+        typed = page_range([i for i, o in enumerate(objects) if o.get("type") == stix_type])
+        print(*every, *typed)
 
 
 if __name__ == "__main__":

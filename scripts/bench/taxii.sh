@@ -115,8 +115,8 @@ done
 MPORT=$(( 20000 + RANDOM % 20000 ))
 MDIR=$BENCH_DIR/medallion
 TYPE=$(a_type c2000)
-read -r _ _ _ MMIN MMAX MTMIN MTMAX <<< "$("$VENV/bin/python" "$REPO/scripts/bench/medallion_data.py" "$BUNDLE" 2000 "$MDIR" \
-  "$MPORT" c2000 "$USER_NAME" "$PASSWORD" "$TYPE")"
+read -r MMIN MMAX MTMIN MTMAX <<< "$("$VENV/bin/python" "$REPO/scripts/bench/medallion_data.py" "$BUNDLE" 2000 "$MDIR" \
+  "$MPORT" c2000 "$USER_NAME" "$PASSWORD" "$TYPE" | tail -1)"
 "$VENV/bin/medallion" --host 127.0.0.1 --port "$MPORT" --log-level ERROR "$MDIR/config.json" > "$MDIR/log" 2>&1 &
 MPID=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$MPORT/taxii2/" && break; sleep 0.2; done
