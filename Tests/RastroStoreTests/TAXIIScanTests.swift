@@ -61,4 +61,63 @@ import Testing
         let plan = try await test.store.connection.query("EXPLAIN QUERY PLAN SELECT body FROM taxii_objects WHERE collection_id = 'few-versions' AND +is_latest = 1 ORDER BY added_us", [])
         #expect(plan.contains { ($0["detail"].text ?? "").contains("PRIMARY KEY") })
     }
+
+    /// A `match[type]` page of latest versions is one range of `taxii_objects_type_bodies`
+    /// (migration 0015), with no look-up in the table, and gives the same pages as the plain read,
+    /// including objects long enough to have gone on to overflow pages with 4 KiB pages.
+    @Test func pagesOfOneTypeAreReadFromOneIndex() async throws {
+        let test = try await TestStore.make(.sqlite)
+        defer { Task { await test.dispose() } }
+        let node = test.settings.viewer
+        try await test.store.addMember(Member(orgID: "US-DEA", country: "US", name: "DEA"), by: node)
+        try await test.store.addTAXIICollection(TAXIICollection(collectionID: "mixed", title: "mixed", partnerOrg: "US-DEA", canWrite: false),
+                                                by: node)
+        // Three types interleaved, some bodies of 3,000 bytes; every fifth object republished.
+        func object(_ index: Int, _ version: Int) -> TAXIIObject {
+            let type = ["indicator", "relationship", "x-rastro-transfer"][index % 3]
+            let objectID = "\(type)--00000000-0000-4000-8000-\(String(format: "%012d", index))"
+            let modified = String(format: "2026-01-%02dT00:00:00.000Z", version + 1)
+            let padding = String(repeating: "x", count: index % 4 == 0 ? 3_000 : 40)
+            return TAXIIObject(id: objectID, version: modified, type: type, specVersion: "2.1",
+                               body: #"{"id":"\#(objectID)","modified":"\#(modified)","type":"\#(type)","pad":"\#(padding)"}"#)
+        }
+        _ = try await test.store.addTAXIIObjects((0..<60).map { object($0, 0) }, to: "mixed")
+        _ = try await test.store.addTAXIIObjects(stride(from: 0, to: 60, by: 5).map { object($0, 1) }, to: "mixed")
+
+        for type in ["indicator", "relationship", "x-rastro-transfer"] {
+            var query = TAXIIQuery(collectionID: "mixed", limit: 6)
+            query.types = [type]
+            var seen: [String] = []
+            while true {
+                let fast = try await test.store.taxiiObjectsJSON(query)
+                let plain = try await test.store.taxiiObjects(query)
+                #expect(fast.count == plain.objects.count)
+                #expect(fast.more == plain.more)
+                #expect(String(decoding: fast.json, as: UTF8.self) == plain.objects.map(\.body).joined(separator: ","))
+                #expect(plain.objects.allSatisfy { $0.type == type })
+                seen += plain.objects.map(\.id)
+                guard fast.more else { break }
+                query.after = fast.last
+            }
+            // Each object once, at its latest version.
+            #expect(seen.count == 20)
+            #expect(Set(seen).count == 20)
+        }
+
+        var typed = TAXIIQuery(collectionID: "mixed", addedAfter: 5, limit: 100)
+        typed.types = ["relationship"]
+        let database = try #require(test.store.connection as? SQLiteDatabase)
+        let (sql, binds) = test.store.taxiiPageSQL(typed, latestAlongKey: try test.store.taxiiLatestAlongKey(typed, database))
+        let plan = try await test.store.connection.query("EXPLAIN QUERY PLAN " + sql, binds).compactMap { $0["detail"].text }
+        #expect(plan == ["SEARCH taxii_objects USING COVERING INDEX taxii_objects_type_bodies (collection_id=? AND object_type=? AND is_latest=? AND added_us>?)"])
+    }
+
+    /// A new SQLite store has 8 KiB pages, so that a STIX object of up to about 2,000 bytes stays
+    /// in its b-tree page; the audit file beside it keeps SQLite's default.
+    @Test func aNewStoreHasEightKilobytePages() async throws {
+        let test = try await TestStore.make(.sqlite)
+        defer { Task { await test.dispose() } }
+        #expect(try await test.store.connection.query("PRAGMA main.page_size", []).first?["page_size"].integer == 8192)
+        #expect(try await test.store.connection.query("PRAGMA audit.page_size", []).first?["page_size"].integer == 4096)
+    }
 }

@@ -48,7 +48,11 @@ echo "objects: $(python3 -c "import json,sys; print(len(json.load(open(sys.argv[
 # The Rastro node: a partner user and one collection per size.
 DB=$BENCH_DIR/node.db
 ALL_SIZES="2000 $SIZES"
-if [[ ! -f $DB.loaded || "$(cat "$DB.loaded")" != "$ALL_SIZES" ]]; then
+# The store is made again when the sizes or the schema change (the last migration's name): a
+# migration such as 0015 would otherwise run on a store made by an older rastro, whose file keeps
+# the page size it was made with.
+LOADED="$ALL_SIZES $(ls "$REPO/Sources/RastroStore/Migrations" | tail -1)"
+if [[ ! -f $DB.loaded || "$(cat "$DB.loaded")" != "$LOADED" ]]; then
   rm -f "$DB" "$DB"-* "$DB.key"
   "$RASTRO" init --database "sqlite:$DB" --organization MX-FUSION --country MX >/dev/null
   "$RASTRO" org add US-DEA --database "sqlite:$DB" --country US --name "DEA" >/dev/null
@@ -57,7 +61,7 @@ if [[ ! -f $DB.loaded || "$(cat "$DB.loaded")" != "$ALL_SIZES" ]]; then
     "$RASTRO" collection add "c$size" --database "sqlite:$DB" --for US-DEA >/dev/null
     "$BENCH" load "sqlite:$DB" "c$size" "$BUNDLE" "$size"
   done
-  echo "$ALL_SIZES" > "$DB.loaded"
+  echo "$LOADED" > "$DB.loaded"
 fi
 
 # The server's own memory: RssAnon, not VmRSS, which also counts the pages of the SQLite file that

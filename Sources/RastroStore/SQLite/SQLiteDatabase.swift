@@ -43,7 +43,13 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         // SQLite's in-memory journal, whose reads walk its chunk list from the start. A load of a
         // second large file in the same transaction then slowed to ~6k rows/s (a 211k-row file
         // followed by 1M track points: over 160 s instead of 10 s; docs/benchmarks.md).
-        try run("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536")
+        //
+        // A new file gets 8 KiB pages (an existing one keeps its own: the size is fixed when the
+        // file is first written, here by the switch to WAL). In SQLite's index b-trees, which is what
+        // every WITHOUT ROWID table is, a row longer than about a quarter of a page goes on to
+        // overflow pages: with 4 KiB pages, any row over ~1,000 bytes, such as most STIX objects of
+        // a TAXII collection, cost a second page read and a copy (docs/benchmarks.md, federation).
+        try run("PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536")
         try attachAuditFile()
     }
 

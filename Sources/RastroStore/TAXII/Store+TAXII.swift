@@ -351,6 +351,15 @@ extension Store {
         return (conditions.joined(separator: " AND "), binds)
     }
 
+    /// The statement of `taxiiObjectsJSON`'s page on SQLite: date_added, id, version and body. A page
+    /// of one type (`match[type]`, latest versions) is read from `taxii_objects_type_bodies` alone
+    /// (migration 0015).
+    func taxiiPageSQL(_ query: TAXIIQuery, latestAlongKey: Bool) -> (String, [SQLValue]) {
+        var (conditions, binds) = taxiiConditions(query, latestAlongKey: latestAlongKey)
+        binds.append(.integer(Int64(query.limit + 1)))
+        return ("SELECT added_us, object_id, version, body FROM taxii_objects WHERE \(conditions) ORDER BY added_us LIMIT ?", binds)
+    }
+
     /// A page of a collection's objects matching `query`, in date_added order.
     public func taxiiObjects(_ query: TAXIIQuery, withBodies: Bool = true) async throws -> TAXIIPage {
         var (conditions, binds) = taxiiConditions(query)
@@ -380,9 +389,7 @@ extension Store {
     public func taxiiObjectsJSON<Bytes: TAXIIPageBytes>(_ query: TAXIIQuery, as _: Bytes.Type) async throws -> TAXIIJSONPage<Bytes> {
         let database = connection as? SQLiteDatabase
         let alongKey = try database.map { try taxiiLatestAlongKey(query, $0) } ?? false
-        var (conditions, binds) = taxiiConditions(query, latestAlongKey: alongKey)
-        binds.append(.integer(Int64(query.limit + 1)))
-        let sql = "SELECT added_us, object_id, version, body FROM taxii_objects WHERE \(conditions) ORDER BY added_us LIMIT ?"
+        let (sql, binds) = taxiiPageSQL(query, latestAlongKey: alongKey)
         var page = TAXIIJSONPage(json: Bytes(pageCapacity: min(query.limit, 1000) * 1024))
         var hasher = SHA256()
         guard let database else {
