@@ -18,7 +18,7 @@ extension SQLConnection {
     /// attached file, so a load holding the database for minutes would also hold up every read
     /// whose audit entry must be committed before it is answered.
     func beginWrite(_ file: SQLiteWriteFile) async throws {
-        if let database = self as? SQLiteDatabase { return try database.lockForWrite(file) }
+        if let database = self as? SQLiteDatabase { return try await database.lockForWriteOffThePool(file) }
         try await execute("BEGIN")
     }
 }

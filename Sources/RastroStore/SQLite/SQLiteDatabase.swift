@@ -182,7 +182,52 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     }
 
     func execute(_ sql: String, _ binds: [SQLValue]) async throws {
-        try run(sql, binds)
+        try await waitingOffThePool { try self.run(sql, binds) }
+    }
+
+    /// Runs `body` (one statement's work, from an `async` entry point) without waiting for another
+    /// connection's lock: if the lock is held, `body` runs again on a thread of its own
+    /// (`onOwnThread`), waiting through the connection's busy timeout there.
+    ///
+    /// SQLite waits for a lock by sleeping in its busy handler, and an `async` call runs on one of
+    /// Swift's cooperative threads, as many as the machine has cores (two here). Two requests of
+    /// `rastro serve` waiting for the write lock, which a load in another process may hold for
+    /// minutes, would leave no thread to answer anything else, `/healthz` included. A statement that
+    /// got `SQLITE_BUSY` did nothing, so it can run again (inside a transaction too: SQLite leaves
+    /// the transaction open, and its busy handler retries the same way). Several statements in
+    /// one string (`sqlite3_exec`, not mapped to `.busy`) are not retried: they wait where they run.
+    func waitingOffThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try withBusyTimeout(0, body)
+        } catch let error as StoreError where error.code == .busy {
+            return try await Self.onOwnThread(body)
+        }
+    }
+
+    /// Runs `body` on a new thread and waits for it without holding a cooperative thread. For
+    /// waits on another connection's lock, which are rare and long next to a thread's start.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.name = "rastro-sqlite-wait"
+            thread.start()
+        }
+    }
+
+    /// `lockForWrite` from an `async` caller: the lock at once if it is free, else the wait on a
+    /// thread of its own (see `waitingOffThePool`).
+    func lockForWriteOffThePool(_ file: SQLiteWriteFile) async throws {
+        try run("BEGIN")
+        do {
+            try withBusyTimeout(0) { try run(file.lockStatement) }
+            return
+        } catch let error as StoreError where error.code == .busy {
+            try? run("ROLLBACK")
+        } catch {
+            try? run("ROLLBACK")
+            throw error
+        }
+        try await Self.onOwnThread { try self.lockForWrite(file) }
     }
 
     /// Runs statements synchronously (several, separated by `;`, when there are no binds). One
@@ -234,7 +279,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try fetch(sql, binds)
+        try await waitingOffThePool { try self.fetch(sql, binds) }
     }
 
     /// Runs a query synchronously and returns its rows.
