@@ -97,4 +97,31 @@ import Testing
         await running.stop()
         await fixture.test.dispose()
     }
+
+    /// The workbench says the same in the reader's language: a record page whose audit entry
+    /// cannot be written in time is a 503 page with Retry-After and without the record.
+    @Test func theWorkbenchShowsABusyPageWithoutTheRecord() async throws {
+        let fixture = try await WorkbenchFixture.make(.sqlite)
+        var configuration = ServerConfiguration(port: 0)
+        configuration.storeBusyTimeoutMilliseconds = 300
+        let running = try await RunningServer.start(fixture.test.url, configuration: configuration)
+        let browser = WorkbenchClient(base: running.base, language: "es")
+        try await browser.signIn("ana", WorkbenchFixture.passwords["ana"]!)
+        let other = try await Store.open(fixture.test.store.url)
+        let path = "/records/consignments/" + WorkbenchFixture.released
+        try await other.executeForTests("BEGIN")
+        try await other.executeForTests("DELETE FROM audit.audit_log WHERE 0")
+        let busy = try await browser.get(path)
+        try await other.executeForTests("ROLLBACK")
+        #expect(busy.status == 503)
+        #expect(busy.header("Retry-After") == "5")
+        #expect(busy.body.contains("El almacén está ocupado"), "\(busy.body.prefix(2_000))")
+        #expect(!busy.body.contains("Quimica Released"))
+        let served = try await browser.get(path)
+        #expect(served.status == 200 && served.body.contains("Quimica Released"))
+        #expect(try await fixture.test.store.verifyAudit().isIntact)
+        await other.close()
+        await running.stop()
+        await fixture.test.dispose()
+    }
 }

@@ -24,8 +24,10 @@
 #   PEER_WITHOUT_ROWID=auto   the SQLite peer table WITHOUT ROWID: auto = as rastro's track_points
 #                       table is, yes, or no. When the peer is WITHOUT ROWID, an extra row
 #                       "SQLite, rowid peer" times a plain rowid table too (PEER_ROWID_TOO=0 skips it).
+#   PEER_PAGE_SIZE=auto the SQLite peer file's page size: auto = as rastro's store file (8192 for
+#                       a store made since 0ce8839), or a number (4096 is SQLite's default)
 #
-# Every timed run uses a fresh database: the SQLite files are deleted (with -wal/-shm), PostgreSQL
+# Every timed run uses a fresh database: the SQLite files are deleted (with -wal/-shm and the audit file), PostgreSQL
 # gets a new schema per run (dropped afterwards). Only `rastro ingest` is timed, not `rastro init`;
 # on the peer side only the `.import` / `\copy` call is timed, not the CREATE TABLE.
 set -euo pipefail
@@ -41,6 +43,7 @@ SCRATCH=${SCRATCH:-$REPO/.build-bench}
 BUILT_RASTRO=$SCRATCH/release/rastro
 PEER_INDEX=${PEER_INDEX:-auto}
 PEER_WITHOUT_ROWID=${PEER_WITHOUT_ROWID:-auto}
+PEER_PAGE_SIZE=${PEER_PAGE_SIZE:-auto}
 PEER_ROWID_TOO=${PEER_ROWID_TOO:-1}
 GEN=$REPO/scripts/bench/gen_track_points.py
 HEADER='vehicle_id,recorded_at,lat,lon,source,speed_kmh'
@@ -61,6 +64,8 @@ PG_DIR=$BENCH_DIR/pg
 PG_URL=
 PG_STARTED=0
 
+# A store is two files with their WALs: the database and its audit log (PATH-audit, migration 0014).
+sqlite_rm() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal" "$1-audit" "$1-audit-wal" "$1-audit-shm"; }
 cleanup() {
   local rc=$?
   if (( PG_STARTED )); then
@@ -68,7 +73,7 @@ cleanup() {
     "$REPO/scripts/pg.sh" stop "$PG_DIR" || true
   fi
   if [[ $KEEP_DBS != 1 ]]; then
-    rm -f "$BENCH_DIR"/rastro.db{,-wal,-shm} "$BENCH_DIR"/peer.db{,-wal,-shm} "$BENCH_DIR"/small/rastro.db{,-wal,-shm}
+    for db in "$BENCH_DIR"/rastro.db "$BENCH_DIR"/peer.db "$BENCH_DIR"/small/rastro.db; do sqlite_rm "$db"; done
   fi
   rm -f "$BENCH_DIR"/time.* "$BENCH_DIR"/rastro
   exit "$rc"
@@ -99,6 +104,7 @@ RASTRO_PRAGMAS=$(grep -ho 'PRAGMA [A-Za-z_]*=[^";]*' "$REPO/Sources/RastroStore/
 log "rastro binary: $BUILT_RASTRO (built from $REV), copied to $RASTRO"
 [[ $PEER_INDEX =~ ^(auto|map|yes|source|no)$ ]] || die "PEER_INDEX must be auto, map, source or no"
 [[ $PEER_WITHOUT_ROWID =~ ^(auto|yes|no)$ ]] || die "PEER_WITHOUT_ROWID must be auto, yes or no"
+[[ $PEER_PAGE_SIZE =~ ^(auto|512|1024|2048|4096|8192|16384|32768|65536)$ ]] || die "PEER_PAGE_SIZE must be auto or a power of two from 512 to 65536"
 
 # ---- the files ---------------------------------------------------------------------------------
 ensure_csv() { # ensure_csv PATH ROWS: (re)generates PATH unless it has the header and ROWS data rows
@@ -161,7 +167,6 @@ expect_count() { # expect_count WHAT ACTUAL
   [[ $2 == "$ROWS" ]] || die "$1: expected $ROWS rows, found '$2'"
 }
 
-sqlite_rm() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
 
 # The peer's table: the file's columns, PRIMARY KEY (vehicle_id, recorded_at) standing in for
 # rastro's (record_id, version), an index on (source) standing in for rastro's marking index when
@@ -207,7 +212,7 @@ peer_shape() { # peer_shape WITH_INDEX [WITHOUT_ROWID]
 sqlite_peer_run() {
   local r=$1 wr=$2 name=$3
   sqlite_rm "$P_DB"
-  { echo 'PRAGMA journal_mode=WAL;'; peer_ddl "" "$S_PEER_IDX" "$wr"; } | sqlite3 -bail "$P_DB" > /dev/null || die "creating $P_DB failed"
+  { echo "PRAGMA page_size=$S_PEER_PAGE;"; echo 'PRAGMA journal_mode=WAL;'; peer_ddl "" "$S_PEER_IDX" "$wr"; } | sqlite3 -bail "$P_DB" > /dev/null || die "creating $P_DB failed"
   printf 'PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\n.import --csv --skip 1 %s track_points\n' "$CSV" > "$BENCH_DIR/peer-import.sql"
   log "SQLite run $r/$RUNS: sqlite3 .import ($(peer_shape "$S_PEER_IDX" "$wr"))"
   T_STDIN=$BENCH_DIR/peer-import.sql timed "$BENCH_DIR/logs/$name-$r.log" sqlite3 -bail "$P_DB"
@@ -238,10 +243,12 @@ for (( r = 1; r <= RUNS; r++ )); do
     S_WR=0
     sqlite3 "$R_DB" "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'track_points'" | grep -qi 'WITHOUT ROWID' && S_WR=1
     case $PEER_WITHOUT_ROWID in yes) S_PEER_WR=1 ;; no) S_PEER_WR=0 ;; *) S_PEER_WR=$S_WR ;; esac
+    S_PAGE=$(sqlite3 "$R_DB" "PRAGMA page_size")
+    S_PEER_PAGE=$PEER_PAGE_SIZE; [[ $S_PEER_PAGE == auto ]] && S_PEER_PAGE=$S_PAGE
     S_EXTRA=0
     if (( S_PEER_WR )) && [[ $PEER_ROWID_TOO == 1 ]]; then S_EXTRA=1; fi
     [[ -n $S_COLS ]] || die "rastro init created no track_points table in $R_DB"
-    log "rastro's SQLite track_points: PRIMARY KEY ($S_PKCOLS)$( (( S_WR )) && echo " WITHOUT ROWID"); secondary indexes: ${S_IDX:-none} → peer: $(peer_shape "$S_PEER_IDX" "$S_PEER_WR")"
+    log "rastro's SQLite track_points: PRIMARY KEY ($S_PKCOLS)$( (( S_WR )) && echo " WITHOUT ROWID"); secondary indexes: ${S_IDX:-none}; pages of $S_PAGE bytes → peer: $(peer_shape "$S_PEER_IDX" "$S_PEER_WR"); pages of $S_PEER_PAGE bytes"
   fi
   log "SQLite run $r/$RUNS: rastro ingest"
   pushd "$BENCH_DIR" >/dev/null
@@ -348,7 +355,7 @@ row() { # row LABEL rastro_sec peer_sec rastro_kb peer_kb
   echo "  rastro also validates and hashes every row, derives record_id = vehicle_id@recorded_at, stamps the"
   echo "  marking (tlp, releasable_to, originator) and provenance (file_id, line), and writes loads/load_files rows."
   echo "  peer track_points = vehicle_id, recorded_at, lat, lon, source, speed_kmh only; SQLite: $(peer_shape "$S_PEER_IDX" "$S_PEER_WR")$( (( S_EXTRA )) && echo " (rowid peer: $(peer_shape "$S_PEER_IDX" 0))")$([[ $SKIP_PG != 1 ]] && echo "; PostgreSQL: $(peer_shape "$P_PEER_IDX")");"
-  echo "  no validation. sqlite3 .import: journal_mode=WAL, synchronous=NORMAL, otherwise defaults, one transaction"
+  echo "  no validation. sqlite3 .import: page_size=$S_PEER_PAGE, journal_mode=WAL, synchronous=NORMAL, otherwise defaults, one transaction"
   echo "  (rastro's connection: $RASTRO_PRAGMAS). psql \\copy: FORMAT csv, HEADER true, one transaction."
   echo "rastro built from $REV; timed runs with other heavy work seen running: $CONTENDED"
   echo "sqlite3 $(sqlite3 --version | cut -d' ' -f1)$([[ $SKIP_PG != 1 ]] && echo ", PostgreSQL server $PG_SERVER_VERSION (scripts/pg.sh, fsync=on)")"
