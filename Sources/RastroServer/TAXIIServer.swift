@@ -80,6 +80,11 @@ public final class TAXIIServer: Sendable {
         // copy. Measured on the large world's 1.4 GB store: docs/benchmarks.md, workbench pages.
         var readConfiguration = StoreConfiguration()
         readConfiguration.memoryMapBytes = 1 << 40
+        // SQLite maps at most its build's limit (2 GiB in Debian's); the pages of a larger file
+        // beyond it are read into each connection's page cache. Kept at 8 MiB: with 64 MiB, the
+        // four read connections of a server over a 2.4 GB store held 150–200 MB of it and served
+        // no faster (docs/benchmarks.md, federation, thirteenth session).
+        readConfiguration.pageCacheKiB = 8 * 1024
         readConfiguration.busyTimeoutMilliseconds = configuration.storeBusyTimeoutMilliseconds
         for _ in 0..<max(1, configuration.readConnections) { reads.append(try await Store.open(url, configuration: readConfiguration)) }
         let gate = WriteGate()

@@ -24,7 +24,8 @@ public final class Store: Sendable {
         switch url {
         case .sqlite(let path):
             let database = try SQLiteDatabase(path: path, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds,
-                                              trace: configuration.trace, onWaitForWriter: configuration.onWaitForWriter)
+                                              trace: configuration.trace, onWaitForWriter: configuration.onWaitForWriter,
+                                              pageCacheKiB: configuration.pageCacheKiB)
             if configuration.backgroundCheckpoints { try database.checkpointInBackground() }
             if configuration.memoryMapBytes > 0 { try database.run("PRAGMA mmap_size=\(configuration.memoryMapBytes)") }
             return Store(connection: database, url: url, configuration: configuration)

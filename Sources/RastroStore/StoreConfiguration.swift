@@ -15,6 +15,9 @@ public struct StoreConfiguration: Sendable {
     /// instead of a `pread` and a copy per page. For the server's read connections, which read a
     /// store of gigabytes page by page. Default: 0 (off; SQLite's own default).
     public var memoryMapBytes: Int64 = 0
+    /// SQLite: the connection's page cache (`PRAGMA cache_size`), in KiB. Default: 65536 (64 MiB),
+    /// which the loads' index rebuilds use for their sorts.
+    public var pageCacheKiB: Int = 65_536
     /// Called with the text of every SQL statement the store runs (tests assert the viewer predicate
     /// with it). Default: none.
     public var trace: (@Sendable (String) -> Void)?

@@ -120,4 +120,16 @@ import Testing
         #expect(try await test.store.connection.query("PRAGMA main.page_size", []).first?["page_size"].integer == 8192)
         #expect(try await test.store.connection.query("PRAGMA audit.page_size", []).first?["page_size"].integer == 4096)
     }
+
+    /// The page cache follows the configuration (the server's read connections keep 8 MiB each).
+    @Test func theConfigurationSetsThePageCache() async throws {
+        let test = try await TestStore.make(.sqlite)
+        defer { Task { await test.dispose() } }
+        #expect(try await test.store.connection.query("PRAGMA cache_size", []).first?["cache_size"].integer == -65_536)
+        var configuration = StoreConfiguration()
+        configuration.pageCacheKiB = 8 * 1024
+        let small = try await Store.open(test.store.url, configuration: configuration)
+        #expect(try await small.connection.query("PRAGMA cache_size", []).first?["cache_size"].integer == -8_192)
+        await small.close()
+    }
 }

@@ -21,7 +21,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     private static let configured: Bool = rastro_sqlite_disable_memory_statistics() == SQLITE_OK
 
     init(path: String, busyTimeoutMilliseconds: Int32, trace: (@Sendable (String) -> Void)?,
-         onWaitForWriter: (@Sendable () -> Void)? = nil) throws {
+         onWaitForWriter: (@Sendable () -> Void)? = nil, pageCacheKiB: Int = 65_536) throws {
         _ = Self.configured
         self.path = path
         self.trace = trace
@@ -49,7 +49,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
         // every WITHOUT ROWID table is, a row longer than about a quarter of a page goes on to
         // overflow pages: with 4 KiB pages, any row over ~1,000 bytes, such as most STIX objects of
         // a TAXII collection, cost a second page read and a copy (docs/benchmarks.md, federation).
-        try run("PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536")
+        try run("PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-\(max(1, pageCacheKiB))")
         try attachAuditFile()
     }
 
