@@ -182,6 +182,9 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     }
 
     func execute(_ sql: String, _ binds: [SQLValue]) async throws {
+        // Several statements in one string wait where they run: run again, the ones before the
+        // refused one would run twice.
+        if binds.isEmpty, sql.utf8.contains(UInt8(ascii: ";")) { return try run(sql, binds) }
         try await waitingOffThePool { try self.run(sql, binds) }
     }
 
@@ -195,7 +198,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     /// minutes, would leave no thread to answer anything else, `/healthz` included. A statement that
     /// got `SQLITE_BUSY` did nothing, so it can run again (inside a transaction too: SQLite leaves
     /// the transaction open, and its busy handler retries the same way). Several statements in
-    /// one string (`sqlite3_exec`, not mapped to `.busy`) are not retried: they wait where they run.
+    /// one string are not run this way (`execute`): they wait where they run.
     func waitingOffThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         do {
             return try withBusyTimeout(0, body)
