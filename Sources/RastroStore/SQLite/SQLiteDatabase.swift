@@ -131,25 +131,33 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     /// than the other writer's commit.
     func lockForWrite(_ file: SQLiteWriteFile) throws {
         var told = false
-        while true {
-            try run("BEGIN")
-            do {
-                if onWaitForWriter != nil, !told {
-                    try withBusyTimeout(250) { try run(file.lockStatement) }
-                } else {
-                    try run(file.lockStatement)
-                }
-                return
-            } catch let error as StoreError where error.code == .busy && onWaitForWriter != nil {
-                try? run("ROLLBACK")
-                if !told {
-                    told = true
-                    onWaitForWriter?()
-                }
-            } catch {
-                try? run("ROLLBACK")
-                throw error
+        while let busy = try beginLocked(file, waitingAtMost: onWaitForWriter != nil && !told ? 250 : nil) {
+            guard let onWaitForWriter else { throw busy }
+            if !told {
+                told = true
+                onWaitForWriter()
             }
+        }
+    }
+
+    /// One try of `lockForWrite`: `BEGIN` and the lock statement of `file`, its busy handler
+    /// waiting at most `milliseconds` (nil: the connection's busy timeout). Returns nil with the
+    /// lock held, or the `.busy` error with the transaction rolled back; other errors are thrown.
+    private func beginLocked(_ file: SQLiteWriteFile, waitingAtMost milliseconds: Int32?) throws -> StoreError? {
+        try run("BEGIN")
+        do {
+            if let milliseconds {
+                try withBusyTimeout(milliseconds) { try run(file.lockStatement) }
+            } else {
+                try run(file.lockStatement)
+            }
+            return nil
+        } catch let error as StoreError where error.code == .busy {
+            try? run("ROLLBACK")
+            return error
+        } catch {
+            try? run("ROLLBACK")
+            throw error
         }
     }
 
@@ -220,16 +228,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     /// `lockForWrite` from an `async` caller: the lock at once if it is free, else the wait on a
     /// thread of its own (see `waitingOffThePool`).
     func lockForWriteOffThePool(_ file: SQLiteWriteFile) async throws {
-        try run("BEGIN")
-        do {
-            try withBusyTimeout(0) { try run(file.lockStatement) }
-            return
-        } catch let error as StoreError where error.code == .busy {
-            try? run("ROLLBACK")
-        } catch {
-            try? run("ROLLBACK")
-            throw error
-        }
+        guard try beginLocked(file, waitingAtMost: 0) != nil else { return }
         try await Self.onOwnThread { try self.lockForWrite(file) }
     }
 
