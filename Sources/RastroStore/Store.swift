@@ -94,7 +94,7 @@ public final class Store: Sendable {
         let startedAt = Self.now()
         switch connection {
         case let database as SQLiteDatabase:
-            return try SQLiteLoad(database: database, loadID: loadID, actor: actor, startedAt: startedAt)
+            return try await SQLiteLoad.begin(database: database, loadID: loadID, actor: actor, startedAt: startedAt)
         case let database as PostgresDatabase:
             return try await PostgresLoad.begin(database: database, loadID: loadID, actor: actor, startedAt: startedAt,
                                                 configuration: configuration)

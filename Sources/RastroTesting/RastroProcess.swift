@@ -41,9 +41,17 @@ public enum RastroProcess {
         return process
     }
 
-    /// Runs `rastro arguments…` to completion and captures its output.
+    /// Runs `rastro arguments…` to completion and captures its output, waiting on a thread of its
+    /// own (`offThePool`), not on one of Swift's cooperative threads.
     public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
-                           stdinText: String? = nil) throws -> Result {
+                           stdinText: String? = nil) async throws -> Result {
+        try await offThePool { try runBlocking(arguments, environment: environment, directory: directory, stdinText: stdinText) }
+    }
+
+    /// `run` waiting on the calling thread: for a test's timed sequence that runs, whole, on a
+    /// thread of its own (`offThePool`).
+    public static func runBlocking(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+                                   stdinText: String? = nil) throws -> Result {
         let folder = TestScratch.path("run")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -66,5 +74,26 @@ public enum RastroProcess {
                       stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
                       stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self),
                       crashed: process.terminationReason == .uncaughtSignal)
+    }
+}
+
+extension Process {
+    /// Waits for the process to end without holding a cooperative thread (`offThePool`).
+    public func exited() async {
+        _ = try? await offThePool { [self] in waitUntilExit() }
+    }
+}
+
+/// Runs `body`, which blocks (waits for a child process, reads a pipe to its end, polls on a
+/// schedule), on a thread of its own, and returns its result without holding one of Swift's
+/// cooperative threads. The tests run in parallel in one process whose cooperative pool has as
+/// many threads as the machine has cores (two here): two tests that waited for a `rastro` run
+/// with `waitUntilExit` on them left none to the servers and stores other tests run in-process,
+/// whose requests then timed out (a CI run's 503 test got no answer in 30 s).
+public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.name = "rastro-tests-blocking"
+        thread.start()
     }
 }

@@ -32,9 +32,9 @@ import Testing
         try Fixtures.folder(["truth.json": Self.truth, "findings.json": findings])
     }
 
-    @Test func scoresFindingsAsJSON() throws {
+    @Test func scoresFindingsAsJSON() async throws {
         let folder = try folder()
-        let result = try RastroProcess.run(["evaluate", "--truth", "truth.json", "--findings", "findings.json", "--json"], directory: folder)
+        let result = try await RastroProcess.run(["evaluate", "--truth", "truth.json", "--findings", "findings.json", "--json"], directory: folder)
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let consignments = try #require(json["consignments"] as? [String: Any])
@@ -47,12 +47,12 @@ import Testing
         let areas = try #require(json["areas"] as? [String: Any])
         #expect(areas["hit_at_1"] as? Double == 1 && areas["precision_at_l"] as? Double == 1)
 
-        let text = try RastroProcess.run(["evaluate", "--truth", "truth.json", "--findings", "findings.json"], directory: folder)
+        let text = try await RastroProcess.run(["evaluate", "--truth", "truth.json", "--findings", "findings.json"], directory: folder)
         #expect(text.status == 0)
         #expect(text.stdout.contains("ROC AUC") && text.stdout.contains("1.000"))
     }
 
-    @Test func badFindingsExitOne() throws {
+    @Test func badFindingsExitOne() async throws {
         for (content, reason) in [
             ("", "not valid findings JSON"),
             ("[1, 2]", "not valid findings JSON"),
@@ -60,24 +60,24 @@ import Testing
             (#"{"consignments": [{"consignment_id": "C-7", "risk": -0.2}]}"#, "consignment C-7: risk -0.2 is outside [0, 1]"),
         ] {
             let folder = try folder(findings: content)
-            let result = try RastroProcess.run(["evaluate", "--truth", "truth.json", "--findings", "findings.json"], directory: folder)
+            let result = try await RastroProcess.run(["evaluate", "--truth", "truth.json", "--findings", "findings.json"], directory: folder)
             #expect(result.status == 1 && !result.crashed, "\(content)")
             #expect(result.stderr.contains("findings.json: ") && result.stderr.contains(reason), "\(result.stderr)")
         }
         let binary = try Fixtures.file("findings.json", bytes: [0xFF, 0x00, 0xC3, 0x28, 0x7B])
         let truth = try Fixtures.file("truth.json", Self.truth)
-        let garbage = try RastroProcess.run(["evaluate", "--truth", truth, "--findings", binary])
+        let garbage = try await RastroProcess.run(["evaluate", "--truth", truth, "--findings", binary])
         #expect(garbage.status == 1 && garbage.stderr.contains("\(binary): not valid findings JSON"))
     }
 
-    @Test func usageErrorsExitTwo() throws {
+    @Test func usageErrorsExitTwo() async throws {
         let folder = try folder()
-        let noFindings = try RastroProcess.run(["evaluate", "--truth", "truth.json"], directory: folder)
+        let noFindings = try await RastroProcess.run(["evaluate", "--truth", "truth.json"], directory: folder)
         #expect(noFindings.status == 2 && noFindings.stderr.contains("--findings FILE"), "\(noFindings.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/rastro.db"))
-        let missing = try RastroProcess.run(["evaluate", "--truth", "truth.json", "--findings", "none.json"], directory: folder)
+        let missing = try await RastroProcess.run(["evaluate", "--truth", "truth.json", "--findings", "none.json"], directory: folder)
         #expect(missing.status == 2 && missing.stderr.contains("none.json: no such file"))
-        let noTruth = try RastroProcess.run(["evaluate", "--findings", "findings.json"], directory: folder)
+        let noTruth = try await RastroProcess.run(["evaluate", "--findings", "findings.json"], directory: folder)
         #expect(noTruth.status == 2)
     }
 }

@@ -8,7 +8,7 @@ final class ServeProcess {
     let discovery: String
     let folder: String
 
-    init(_ url: String, extra: [String] = [], environment: [String: String] = [:]) throws {
+    init(_ url: String, extra: [String] = [], environment: [String: String] = [:]) async throws {
         folder = try Fixtures.folder([:])
         let out = folder + "/serve.out"
         FileManager.default.createFile(atPath: out, contents: nil)
@@ -23,7 +23,7 @@ final class ServeProcess {
                 break
             }
             if !process.isRunning { break }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         discovery = found
         if found.isEmpty {
@@ -37,6 +37,8 @@ final class ServeProcess {
         var description: String { "rastro serve did not start: \(output)" }
     }
 
+    /// Interrupts the server and waits for it (briefly: it closes its connections and exits; a
+    /// `defer` cannot wait without blocking).
     func stop() {
         process.interrupt()
         process.waitUntilExit()
@@ -44,7 +46,7 @@ final class ServeProcess {
 }
 
 /// A self-signed certificate for 127.0.0.1 (the node's), made with openssl.
-func makeCertificate(in folder: String) throws -> (cert: String, key: String) {
+func makeCertificate(in folder: String) async throws -> (cert: String, key: String) {
     let cert = folder + "/node.pem", key = folder + "/node.key.pem"
     let openssl = Process()
     openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -54,7 +56,7 @@ func makeCertificate(in folder: String) throws -> (cert: String, key: String) {
     openssl.standardOutput = FileHandle.nullDevice
     openssl.standardError = FileHandle.nullDevice
     try openssl.run()
-    openssl.waitUntilExit()
+    await openssl.exited()
     guard openssl.terminationStatus == 0 else { throw ServeProcess.ServeFailure(output: "openssl failed") }
     return (cert, key)
 }
@@ -65,10 +67,10 @@ func makeCertificate(in folder: String) throws -> (cert: String, key: String) {
 /// pulling again changes nothing; both audits verify, and each node's checkpoints, kept by the
 /// other, still verify.
 @Suite(.serialized) struct FederationTests {
-    func rastro(_ arguments: [String], _ url: String, as who: String? = nil, environment: [String: String] = [:]) throws -> RastroProcess.Result {
+    func rastro(_ arguments: [String], _ url: String, as who: String? = nil, environment: [String: String] = [:]) async throws -> RastroProcess.Result {
         var full = arguments + ["--database", url]
         if let who { full += ["--as", who] }
-        return try RastroProcess.run(full, environment: environment)
+        return try await RastroProcess.run(full, environment: environment)
     }
 
     func ok(_ result: RastroProcess.Result, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -80,147 +82,147 @@ func makeCertificate(in folder: String) throws -> (cert: String, key: String) {
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }
 
-    func token(_ url: String, user: String) throws -> String {
-        let created = try rastro(["token", "create", "--user", user], url)
+    func token(_ url: String, user: String) async throws -> String {
+        let created = try await rastro(["token", "create", "--user", user], url)
         let token = created.stdout.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("rst_") }
         return try #require(token.map(String.init), "\(created.stdout) \(created.stderr)")
     }
 
     @Test(arguments: TestBackend.all)
-    func mexicoAndTheUnitedStates(_ backend: TestBackend) throws {
+    func mexicoAndTheUnitedStates(_ backend: TestBackend) async throws {
         let mx = backend.freshURL(), us = TestBackend.sqlite.freshURL()
         let folder = try Fixtures.folder([:])
         let keyOption = ["--signing-key", folder + "/mx.key"]
         let usKey = ["--signing-key", folder + "/us.key"]
-        let tls = try makeCertificate(in: folder)
+        let tls = try await makeCertificate(in: folder)
 
         // Mexico: its data, a RED report and an AMBER record kept in Mexico, analysis, a partner.
-        ok(try rastro(["init", "--organization", "MX-SAT", "--country", "MX"], mx), "init mx")
-        ok(try rastro(["ingest", Fixtures.packageRoot + "/Examples/small"] + keyOption, mx), "ingest")
+        ok(try await rastro(["init", "--organization", "MX-SAT", "--country", "MX"], mx), "init mx")
+        ok(try await rastro(["ingest", Fixtures.packageRoot + "/Examples/small"] + keyOption, mx), "ingest")
         let planted = try Fixtures.file("incidents.csv", """
             incident_id,date,kind,entity_names,description,tlp,releasable_to,originator
             INC-RED-1,2026-08-01,suspicious_order,Quim. del Pacifico,informant: orders for a third party,red,US-DEA,MX-SAT
             INC-MX-ONLY,2026-08-02,suspicious_order,Quim. del Pacifico,kept in Mexico,amber,MX,MX-SAT
             INC-FOR-US,2026-08-03,seizure,Quim. del Pacifico,released to the DEA,amber,US-DEA,MX-SAT
             """)
-        ok(try rastro(["ingest", planted] + keyOption, mx), "ingest planted")
-        ok(try rastro(["analyze", "--json"] + keyOption, mx), "analyze")
-        ok(try rastro(["org", "add", "US-DEA", "--country", "US", "--name", "DEA"], mx), "org add")
-        ok(try rastro(["user", "add", "ana", "--org", "MX-SAT", "--role", "analyst", "--no-password"], mx), "user ana")
-        ok(try rastro(["user", "add", "us-node", "--org", "US-DEA", "--role", "liaison", "--no-password"], mx), "user us-node")
-        let usToken = try token(mx, user: "us-node")
-        ok(try rastro(["collection", "add", "us-dea", "--for", "US-DEA"], mx), "collection add")
+        ok(try await rastro(["ingest", planted] + keyOption, mx), "ingest planted")
+        ok(try await rastro(["analyze", "--json"] + keyOption, mx), "analyze")
+        ok(try await rastro(["org", "add", "US-DEA", "--country", "US", "--name", "DEA"], mx), "org add")
+        ok(try await rastro(["user", "add", "ana", "--org", "MX-SAT", "--role", "analyst", "--no-password"], mx), "user ana")
+        ok(try await rastro(["user", "add", "us-node", "--org", "US-DEA", "--role", "liaison", "--no-password"], mx), "user us-node")
+        let usToken = try await token(mx, user: "us-node")
+        ok(try await rastro(["collection", "add", "us-dea", "--for", "US-DEA"], mx), "collection add")
 
         // A lead on the top consignment alert the US may see, sent to the DEA.
-        let alerts = try #require(try json(try rastro(["alerts", "--json"], mx, as: "ana")) as? [[String: Any]])
+        let alerts = try #require(try json(try await rastro(["alerts", "--json"], mx, as: "ana")) as? [[String: Any]])
         let consignment = try #require(alerts.first { $0["kind"] as? String == "consignments" }?["id"] as? String)
-        let created = try #require(try json(try rastro(["lead", "create", "--consignment", consignment, "--title", "Mislabelled precursor",
+        let created = try #require(try json(try await rastro(["lead", "create", "--consignment", consignment, "--title", "Mislabelled precursor",
                                                         "--summary", "Please check the buyer", "--json"], mx, as: "ana")) as? [String: Any])
         let lead = try #require(created["leadID"] as? String)
-        ok(try rastro(["lead", "send", lead, "--to", "US-DEA"], mx, as: "ana"), "lead send")
-        let published = try rastro(["collection", "publish", "--json"], mx)
+        ok(try await rastro(["lead", "send", lead, "--to", "US-DEA"], mx, as: "ana"), "lead send")
+        let published = try await rastro(["collection", "publish", "--json"], mx)
         ok(published, "publish")
 
         // The United States: its own node, with Mexico as a partner.
-        ok(try rastro(["init", "--organization", "US-DEA", "--country", "US"], us), "init us")
-        ok(try rastro(["org", "add", "MX-SAT", "--country", "MX", "--name", "SAT"], us), "org add mx")
-        ok(try rastro(["user", "add", "joe", "--org", "US-DEA", "--role", "analyst", "--no-password"], us), "user joe")
-        ok(try rastro(["user", "add", "mx-node", "--org", "MX-SAT", "--role", "liaison", "--no-password"], us), "user mx-node")
-        let mxToken = try token(us, user: "mx-node")
-        ok(try rastro(["collection", "add", "mx-sat", "--for", "MX-SAT", "--rule", "leads"], us), "collection add us")
+        ok(try await rastro(["init", "--organization", "US-DEA", "--country", "US"], us), "init us")
+        ok(try await rastro(["org", "add", "MX-SAT", "--country", "MX", "--name", "SAT"], us), "org add mx")
+        ok(try await rastro(["user", "add", "joe", "--org", "US-DEA", "--role", "analyst", "--no-password"], us), "user joe")
+        ok(try await rastro(["user", "add", "mx-node", "--org", "MX-SAT", "--role", "liaison", "--no-password"], us), "user mx-node")
+        let mxToken = try await token(us, user: "mx-node")
+        ok(try await rastro(["collection", "add", "mx-sat", "--for", "MX-SAT", "--rule", "leads"], us), "collection add us")
 
-        let mxServer = try ServeProcess(mx, extra: ["--tls-cert", tls.cert, "--tls-key", tls.key])
+        let mxServer = try await ServeProcess(mx, extra: ["--tls-cert", tls.cert, "--tls-key", tls.key])
         defer { mxServer.stop() }
         #expect(mxServer.discovery.hasPrefix("https://127.0.0.1:"))
 
         // Without the node's CA the pull refuses the connection; without a token, it is refused.
-        let untrusted = try rastro(["sync", "pull", "--from", mxServer.discovery, "--collection", "us-dea", "--attempts", "1"], us,
+        let untrusted = try await rastro(["sync", "pull", "--from", mxServer.discovery, "--collection", "us-dea", "--attempts", "1"], us,
                                    environment: ["RASTRO_SYNC_TOKEN": usToken])
         #expect(untrusted.status != 0 && untrusted.stderr.contains("TLS"), "\(untrusted.stderr)")
-        let anonymous = try rastro(["sync", "pull", "--from", mxServer.discovery, "--collection", "us-dea", "--ca-file", tls.cert], us)
+        let anonymous = try await rastro(["sync", "pull", "--from", mxServer.discovery, "--collection", "us-dea", "--ca-file", tls.cert], us)
         #expect(anonymous.status != 0 && anonymous.stderr.contains("401"), "\(anonymous.stderr)")
 
         let pull = ["sync", "pull", "--from", mxServer.discovery, "--collection", "us-dea", "--ca-file", tls.cert, "--page-size", "50",
                     "--json"]
-        let first = try #require(try json(try rastro(pull, us, environment: ["RASTRO_SYNC_TOKEN": usToken])) as? [String: Any])
+        let first = try #require(try json(try await rastro(pull, us, environment: ["RASTRO_SYNC_TOKEN": usToken])) as? [String: Any])
         #expect((first["loaded"] as? Int ?? 0) > 0, "\(first)")
-        let statsAfterFirst = try rastro(["stats", "--json"], us).stdout
+        let statsAfterFirst = try await rastro(["stats", "--json"], us).stdout
 
         // What reached the US: AMBER data released to it and the lead; never the RED report or
         // the record kept in Mexico, by any path.
-        ok(try rastro(["show", "incidents", "INC-FOR-US"], us), "released incident")
+        ok(try await rastro(["show", "incidents", "INC-FOR-US"], us), "released incident")
         for hidden in ["INC-RED-1", "INC-MX-ONLY"] {
-            let shown = try rastro(["show", "incidents", hidden], us)
+            let shown = try await rastro(["show", "incidents", hidden], us)
             #expect(shown.status == 1, "\(hidden) reached the US node")
         }
-        let leads = try #require(try json(try rastro(["lead", "list", "--json"], us, as: "joe")) as? [[String: Any]])
+        let leads = try #require(try json(try await rastro(["lead", "list", "--json"], us, as: "joe")) as? [[String: Any]])
         #expect(leads.contains { $0["lead"] as? String == lead && $0["direction"] as? String == "received" && $0["other"] as? String == "MX-SAT" },
                 "\(leads)")
-        let served = try rastro(["export", "stix", "--for", "US-DEA"], mx).stdout
+        let served = try await rastro(["export", "stix", "--for", "US-DEA"], mx).stdout
         #expect(served.contains("INC-FOR-US") && !served.contains("INC-RED-1") && !served.contains("INC-MX-ONLY")
                 && !served.contains("informant"))
 
         // Pulling again brings nothing new and doubles nothing.
-        let second = try #require(try json(try rastro(pull, us, environment: ["RASTRO_SYNC_TOKEN": usToken])) as? [String: Any])
+        let second = try #require(try json(try await rastro(pull, us, environment: ["RASTRO_SYNC_TOKEN": usToken])) as? [String: Any])
         #expect(second["loaded"] as? Int == 0, "\(second)")
-        #expect(try rastro(["stats", "--json"], us).stdout == statsAfterFirst)
+        #expect(try await rastro(["stats", "--json"], us).stdout == statsAfterFirst)
 
         // The US unit works the lead; its outcome flows back to Mexico.
-        ok(try rastro(["lead", "ack", lead], us, as: "joe"), "ack")
-        ok(try rastro(["lead", "decide", lead, "accept", "--reason", "in our area"], us, as: "joe"), "accept")
-        ok(try rastro(["lead", "outcome", lead, "seizure", "--note", "120 kg"], us, as: "joe"), "outcome")
-        ok(try rastro(["collection", "publish"], us), "publish us")
-        let usServer = try ServeProcess(us)
+        ok(try await rastro(["lead", "ack", lead], us, as: "joe"), "ack")
+        ok(try await rastro(["lead", "decide", lead, "accept", "--reason", "in our area"], us, as: "joe"), "accept")
+        ok(try await rastro(["lead", "outcome", lead, "seizure", "--note", "120 kg"], us, as: "joe"), "outcome")
+        ok(try await rastro(["collection", "publish"], us), "publish us")
+        let usServer = try await ServeProcess(us)
         defer { usServer.stop() }
-        let back = try #require(try json(try rastro(["sync", "pull", "--from", usServer.discovery, "--collection", "mx-sat", "--json"], mx,
+        let back = try #require(try json(try await rastro(["sync", "pull", "--from", usServer.discovery, "--collection", "mx-sat", "--json"], mx,
                                                     environment: ["RASTRO_SYNC_TOKEN": mxToken])) as? [String: Any])
         #expect(back["objects"] as? Int ?? 0 > 0)
-        let shown = try #require(try json(try rastro(["lead", "show", lead, "--json"], mx, as: "ana")) as? [String: Any])
+        let shown = try #require(try json(try await rastro(["lead", "show", lead, "--json"], mx, as: "ana")) as? [String: Any])
         #expect((shown["lead"] as? [String: Any])?["outcome"] as? String == "seizure", "\(shown)")
 
         // Both audits verify; each node's exported checkpoints, kept by the other, verify too.
         for (url, key, name) in [(mx, keyOption, "mx"), (us, usKey, "us")] {
-            ok(try rastro(["audit", "checkpoint"] + key, url), "checkpoint \(name)")
-            ok(try rastro(["audit", "checkpoint", "export", "--output", folder + "/\(name)-checkpoints.json"] + key, url), "export \(name)")
+            ok(try await rastro(["audit", "checkpoint"] + key, url), "checkpoint \(name)")
+            ok(try await rastro(["audit", "checkpoint", "export", "--output", folder + "/\(name)-checkpoints.json"] + key, url), "export \(name)")
         }
         // More activity after the export, then verification against the partner's copy.
-        ok(try rastro(["sync", "pull", "--from", usServer.discovery, "--collection", "mx-sat"], mx,
+        ok(try await rastro(["sync", "pull", "--from", usServer.discovery, "--collection", "mx-sat"], mx,
                       environment: ["RASTRO_SYNC_TOKEN": mxToken]), "pull again")
         for (url, key, name) in [(mx, keyOption, "mx"), (us, usKey, "us")] {
-            let verify = try rastro(["audit", "verify", "--checkpoint", folder + "/\(name)-checkpoints.json"] + key, url)
+            let verify = try await rastro(["audit", "verify", "--checkpoint", folder + "/\(name)-checkpoints.json"] + key, url)
             #expect(verify.status == 0, "\(name): \(verify.stdout) \(verify.stderr)")
         }
-        let log = try #require(try json(try rastro(["audit", "log", "--limit", "500", "--json"], mx)) as? [[String: Any]])
+        let log = try #require(try json(try await rastro(["audit", "log", "--limit", "500", "--json"], mx)) as? [[String: Any]])
         #expect(log.contains { $0["actor"] as? String == "us-node" && ($0["action"] as? String ?? "").hasPrefix("taxii.") },
                 "the US node's reads are in Mexico's audit log")
     }
 
     /// A pull killed mid-way (SIGKILL) and run again ends with exactly the records of a pull that
     /// was never interrupted: no page lost, none doubled.
-    @Test func aKilledPullResumesExactly() throws {
+    @Test func aKilledPullResumesExactly() async throws {
         let mx = TestBackend.sqlite.freshURL()
-        ok(try rastro(["init", "--organization", "MX-SAT", "--country", "MX"], mx), "init")
-        ok(try rastro(["ingest", Fixtures.packageRoot + "/Examples/small"], mx), "ingest")
-        ok(try rastro(["org", "add", "MX-FGR", "--country", "MX", "--name", "FGR"], mx), "org")
-        ok(try rastro(["user", "add", "fgr-node", "--org", "MX-FGR", "--role", "liaison", "--no-password"], mx), "user")
-        let token = try token(mx, user: "fgr-node")
-        ok(try rastro(["collection", "add", "fgr", "--for", "MX-FGR"], mx), "collection")
-        ok(try rastro(["collection", "publish"], mx), "publish")
-        let server = try ServeProcess(mx)
+        ok(try await rastro(["init", "--organization", "MX-SAT", "--country", "MX"], mx), "init")
+        ok(try await rastro(["ingest", Fixtures.packageRoot + "/Examples/small"], mx), "ingest")
+        ok(try await rastro(["org", "add", "MX-FGR", "--country", "MX", "--name", "FGR"], mx), "org")
+        ok(try await rastro(["user", "add", "fgr-node", "--org", "MX-FGR", "--role", "liaison", "--no-password"], mx), "user")
+        let token = try await token(mx, user: "fgr-node")
+        ok(try await rastro(["collection", "add", "fgr", "--for", "MX-FGR"], mx), "collection")
+        ok(try await rastro(["collection", "publish"], mx), "publish")
+        let server = try await ServeProcess(mx)
         defer { server.stop() }
         let environment = ["RASTRO_SYNC_TOKEN": token]
         let pull = ["sync", "pull", "--from", server.discovery, "--collection", "fgr", "--page-size", "5", "--partner", "MX-SAT"]
 
         let reference = TestBackend.sqlite.freshURL()
-        ok(try rastro(["init", "--organization", "MX-FGR", "--country", "MX"], reference), "init reference")
-        ok(try rastro(pull, reference, environment: environment), "reference pull")
+        ok(try await rastro(["init", "--organization", "MX-FGR", "--country", "MX"], reference), "init reference")
+        ok(try await rastro(pull, reference, environment: environment), "reference pull")
 
         let target = TestBackend.sqlite.freshURL()
-        ok(try rastro(["init", "--organization", "MX-FGR", "--country", "MX"], target), "init target")
+        ok(try await rastro(["init", "--organization", "MX-FGR", "--country", "MX"], target), "init target")
         let process = try RastroProcess.start(pull + ["--database", target], environment: environment)
         var killedAt: Int64 = 0
         for _ in 0..<600 {
-            let status = try rastro(["sync", "status", "--json"], target)
+            let status = try await rastro(["sync", "status", "--json"], target)
             if let cursors = try? JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]],
                let loaded = cursors.first?["objectsLoaded"] as? Int64 ?? (cursors.first?["objectsLoaded"] as? Int).map(Int64.init), loaded > 0 {
                 kill(process.processIdentifier, SIGKILL)
@@ -228,16 +230,16 @@ func makeCertificate(in folder: String) throws -> (cert: String, key: String) {
                 break
             }
             if !process.isRunning { break }
-            Thread.sleep(forTimeInterval: 0.02)
+            try await Task.sleep(for: .milliseconds(20))
         }
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationReason == .uncaughtSignal, "the pull was killed mid-way (after \(killedAt) records)")
-        let partial = try rastro(["stats", "--json"], target).stdout
-        #expect(partial != (try rastro(["stats", "--json"], reference).stdout), "the kill left the pull unfinished")
-        ok(try rastro(pull, target, environment: environment), "pull again")
+        let partial = try await rastro(["stats", "--json"], target).stdout
+        #expect(partial != (try await rastro(["stats", "--json"], reference).stdout), "the kill left the pull unfinished")
+        ok(try await rastro(pull, target, environment: environment), "pull again")
         // The same records and the same number of versions of each (a doubled page would add versions).
-        #expect(try rastro(["stats", "--json"], target).stdout == (try rastro(["stats", "--json"], reference).stdout))
-        let verify = try rastro(["audit", "verify"], target)
+        #expect(try await rastro(["stats", "--json"], target).stdout == (try await rastro(["stats", "--json"], reference).stdout))
+        let verify = try await rastro(["audit", "verify"], target)
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
     }
 }

@@ -10,9 +10,9 @@ import Testing
                       "trace", "demo", "audit", "audit verify", "audit checkpoint", "audit checkpoint create",
                       "audit checkpoint export", "audit log", "org", "user", "token", "lead", "export", "export stix",
                       "serve", "collection", "sync", "sync pull"])
-    func helpMatchesItsSnapshot(_ command: String) throws {
+    func helpMatchesItsSnapshot(_ command: String) async throws {
         let arguments = command.split(separator: " ").map(String.init) + ["--help"]
-        let result = try RastroProcess.run(arguments)
+        let result = try await RastroProcess.run(arguments)
         #expect(result.status == 0)
         #expect(result.stdout.contains("Example"))
         let name = "help-\(command.isEmpty ? "rastro" : command.replacingOccurrences(of: " ", with: "-")).txt"

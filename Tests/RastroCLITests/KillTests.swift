@@ -9,12 +9,12 @@ import Testing
     func killedLoadIsAllOrNothingAndReRunIsExact(_ backend: TestBackend) async throws {
         let url = backend.freshURL()
         let folder = try Fixtures.folder([:])
-        #expect(try RastroProcess.run(["init", "--database", url], directory: folder).status == 0)
+        #expect(try await RastroProcess.run(["init", "--database", url], directory: folder).status == 0)
         let rows = 100_000
         let file = folder + "/track_points.csv"
         try Fixtures.trackPoints(count: rows, path: file)
-        let counts: () throws -> (records: Int, versions: Int) = {
-            let result = try RastroProcess.run(["stats", "--database", url, "--json"])
+        let counts: () async throws -> (records: Int, versions: Int) = {
+            let result = try await RastroProcess.run(["stats", "--database", url, "--json"])
             let stats = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
             return (stats.reduce(0) { $0 + ($1["records"] as? Int ?? 0) }, stats.reduce(0) { $0 + ($1["versions"] as? Int ?? 0) })
         }
@@ -37,16 +37,16 @@ import Testing
             try await Task.sleep(for: .seconds(delay))
             let wasRunning = process.isRunning
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let (records, versions) = try counts()
+            await process.exited()
+            let (records, versions) = try await counts()
             #expect(records == versions)
             #expect(records == 0 || records == rows, "after a kill at \(delay) s (running: \(wasRunning)): \(records) records")
             #expect(try await indexes() == before, "after a kill at \(delay) s")
         }
-        let rerun = try RastroProcess.run(["ingest", "--database", url, file], directory: folder)
+        let rerun = try await RastroProcess.run(["ingest", "--database", url, file], directory: folder)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stderr.contains("building 1 index before the load commits"), "\(rerun.stderr)")
-        let (records, versions) = try counts()
+        let (records, versions) = try await counts()
         #expect(records == rows && versions == rows)
         #expect(try await indexes() == before)
     }
@@ -58,29 +58,29 @@ import Testing
     func showAnswersWhileALoadRuns(_ backend: TestBackend) async throws {
         let url = backend.freshURL()
         let folder = try Fixtures.folder([:])
-        #expect(try RastroProcess.run(["init", "--database", url], directory: folder).status == 0)
-        #expect(try RastroProcess.run(["ingest", "--database", url, Fixtures.packageRoot + "/Examples/small"], directory: folder).status == 0)
+        #expect(try await RastroProcess.run(["init", "--database", url], directory: folder).status == 0)
+        #expect(try await RastroProcess.run(["ingest", "--database", url, Fixtures.packageRoot + "/Examples/small"], directory: folder).status == 0)
         let store = try await Store.open(try DatabaseURL(parsing: url))
         let id = try #require(try await store.queryForTests("SELECT record_id FROM consignments ORDER BY record_id LIMIT 1").first?["record_id"].text)
         await store.close()
         let file = folder + "/track_points.csv"
         try Fixtures.trackPoints(count: 100_000, path: file)
-        // Synchronous from the load's start to the read's end: on a loaded CI machine an awaited
-        // sleep can resume many seconds late, after the load has ended.
-        func loadAndShow() throws -> (load: Process, loading: Bool, show: RastroProcess.Result, stillLoading: Bool) {
+        // Synchronous from the load's start to the read's end, on a thread of its own: on a loaded
+        // CI machine an awaited sleep can resume many seconds late, after the load has ended.
+        @Sendable func loadAndShow() throws -> (load: Process, loading: Bool, show: RastroProcess.Result, stillLoading: Bool) {
             let load = try RastroProcess.start(["ingest", "--database", url, file], directory: folder)
             Thread.sleep(forTimeInterval: 0.5)
             let loading = load.isRunning
-            let show = try RastroProcess.run(["show", "consignments", id, "--database", url], directory: folder)
+            let show = try RastroProcess.runBlocking(["show", "consignments", id, "--database", url], directory: folder)
             return (load, loading, show, load.isRunning)
         }
-        let (load, loading, show, stillLoading) = try loadAndShow()
-        load.waitUntilExit()
+        let (load, loading, show, stillLoading) = try await offThePool(loadAndShow)
+        await load.exited()
         #expect(load.terminationStatus == 0)
         #expect(show.status == 0 && show.stdout.contains(id), "\(show.stderr)")
         #expect(loading, "the load of 100,000 rows was still running when the read began")
         #expect(stillLoading, "the read answered before the load ended")
-        let log = try RastroProcess.run(["audit", "log", "--database", url, "--limit", "50", "--json"], directory: folder)
+        let log = try await RastroProcess.run(["audit", "log", "--database", url, "--limit", "50", "--json"], directory: folder)
         #expect(log.stdout.contains("consignments/" + id), "the read is in the audit log")
     }
 
@@ -90,7 +90,7 @@ import Testing
     func aSecondLoadWaitsForTheFirst(_ backend: TestBackend) async throws {
         let url = backend.freshURL()
         let folder = try Fixtures.folder([:])
-        #expect(try RastroProcess.run(["init", "--database", url], directory: folder).status == 0)
+        #expect(try await RastroProcess.run(["init", "--database", url], directory: folder).status == 0)
         let holder = try await Store.open(try DatabaseURL(parsing: url))
         let held = try await holder.beginLoad(actor: "MX-TEST")
         let errPath = folder + "/ingest.err"
@@ -98,9 +98,10 @@ import Testing
         let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let second = try RastroProcess.start(["ingest", "--database", url, Fixtures.packageRoot + "/Examples/small"],
                                              directory: folder, stderr: errHandle)
-        func stderrText() -> String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
-        // Synchronous polling: the note comes after the second load's first quarter-second try.
-        func waitForNote() -> Bool {
+        @Sendable func stderrText() -> String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+        // Synchronous polling, on a thread of its own: the note comes after the second load's
+        // first quarter-second try.
+        @Sendable func waitForNote() -> Bool {
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, second.isRunning {
                 if stderrText().contains("waiting for another writer") { return true }
@@ -108,15 +109,15 @@ import Testing
             }
             return false
         }
-        let noted = waitForNote()
+        let noted = try await offThePool(waitForNote)
         #expect(noted, "the second load says that it waits: \(stderrText())")
         #expect(second.isRunning, "the second load waits instead of failing: \(stderrText())")
         await held.rollback()
         await holder.close()
-        second.waitUntilExit()
+        await second.exited()
         try errHandle.close()
         #expect(second.terminationStatus == 0, "\(stderrText())")
-        let stats = try RastroProcess.run(["stats", "--database", url, "--json"], directory: folder)
+        let stats = try await RastroProcess.run(["stats", "--database", url, "--json"], directory: folder)
         let rows = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(rows.reduce(0) { $0 + ($1["records"] as? Int ?? 0) } > 0, "the queued load loaded: \(stats.stdout)")
     }

@@ -13,12 +13,12 @@ import Testing
     static let venv = ProcessInfo.processInfo.environment["RASTRO_INTEROP_VENV"]
     static let runs = venv != nil || ProcessInfo.processInfo.environment["CI"] != nil
 
-    func rastro(_ arguments: [String], _ url: String, in folder: String? = nil) throws -> RastroProcess.Result {
-        try RastroProcess.run(arguments + ["--database", url], directory: folder)
+    func rastro(_ arguments: [String], _ url: String, in folder: String? = nil) async throws -> RastroProcess.Result {
+        try await RastroProcess.run(arguments + ["--database", url], directory: folder)
     }
 
     /// Runs the validator on `file`: its exit status and output.
-    func validate(_ file: String) throws -> (status: Int32, output: String) {
+    func validate(_ file: String) async throws -> (status: Int32, output: String) {
         let venv = try #require(Self.venv, "RASTRO_INTEROP_VENV is not set: run scripts/interop/venv.sh (CI must provide it)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: venv + "/bin/stix2_validator")
@@ -27,8 +27,9 @@ import Testing
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let handle = pipe.fileHandleForReading
+        let data = try await offThePool { handle.readDataToEndOfFile() }
+        await process.exited()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
@@ -53,12 +54,12 @@ import Testing
     }
 
     @Test(.enabled(if: runs, "needs RASTRO_INTEROP_VENV (scripts/interop/venv.sh)"))
-    func exportsOfASimulatedWorldAreValidSTIX() throws {
+    func exportsOfASimulatedWorldAreValidSTIX() async throws {
         let folder = try Fixtures.folder([:])
         let url = "sqlite:" + folder + "/rastro.db"
-        #expect(try RastroProcess.run(["simulate", "--seed", "3", "--out", "world"], directory: folder).status == 0)
-        #expect(try rastro(["init", "--organization", "MX-FUSION", "--country", "MX"], url).status == 0)
-        #expect(try rastro(["ingest", folder + "/world"], url).status == 0)
+        #expect(try await RastroProcess.run(["simulate", "--seed", "3", "--out", "world"], directory: folder).status == 0)
+        #expect(try await rastro(["init", "--organization", "MX-FUSION", "--country", "MX"], url).status == 0)
+        #expect(try await rastro(["ingest", folder + "/world"], url).status == 0)
         // Planted: a RED record, a record released to the partner by name with personal data, and
         // one released to its country only (its personal data must be withheld).
         let planted = try Fixtures.folder([
@@ -70,24 +71,24 @@ import Testing
                 INC-PLANT-CA,2026-08-04,theft,,canada-only,amber,CA,MX-FUSION
                 """,
         ])
-        #expect(try rastro(["ingest", planted], url).status == 0)
-        #expect(try rastro(["org", "add", "US-DEA", "--country", "US", "--name", "DEA liaison office"], url).status == 0)
-        #expect(try rastro(["analyze", "--json"], url).status == 0)
+        #expect(try await rastro(["ingest", planted], url).status == 0)
+        #expect(try await rastro(["org", "add", "US-DEA", "--country", "US", "--name", "DEA liaison office"], url).status == 0)
+        #expect(try await rastro(["analyze", "--json"], url).status == 0)
         // A lead to the partner, worked to an outcome, so that reports and notes are exported too.
-        let alerts = try #require(try JSONSerialization.jsonObject(with: Data(try rastro(["alerts", "--json"], url).stdout.utf8)) as? [[String: Any]])
+        let alerts = try #require(try JSONSerialization.jsonObject(with: Data(try await rastro(["alerts", "--json"], url).stdout.utf8)) as? [[String: Any]])
         let consignment = try #require(alerts.first { $0["kind"] as? String == "consignments" }?["id"] as? String)
-        let created = try rastro(["lead", "create", "--consignment", consignment, "--title", "Check the buyer", "--json"], url)
+        let created = try await rastro(["lead", "create", "--consignment", consignment, "--title", "Check the buyer", "--json"], url)
         let lead = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["leadID"] as? String)
-        #expect(try rastro(["lead", "send", lead, "--to", "US-DEA"], url).status == 0)
-        #expect(try rastro(["lead", "ack", lead, "--as", "US-DEA"], url).status == 0)
+        #expect(try await rastro(["lead", "send", lead, "--to", "US-DEA"], url).status == 0)
+        #expect(try await rastro(["lead", "ack", lead, "--as", "US-DEA"], url).status == 0)
 
         let node = folder + "/node.json", partner = folder + "/partner.json"
-        let exported = try rastro(["export", "stix", "--output", node], url)
+        let exported = try await rastro(["export", "stix", "--output", node], url)
         #expect(exported.status == 0, "\(exported.stderr)")
-        #expect(try rastro(["export", "stix", "--for", "US-DEA", "--output", partner], url).status == 0)
+        #expect(try await rastro(["export", "stix", "--for", "US-DEA", "--output", partner], url).status == 0)
 
         for file in [node, partner] {
-            let (status, output) = try validate(try sample(file, expectAll: file == node))
+            let (status, output) = try await validate(try sample(file, expectAll: file == node))
             #expect(status == 0, "\(file): \(output.split(separator: "\n").filter { $0.contains("[X]") }.prefix(20).joined(separator: "\n"))")
             #expect(!output.contains("[X]"))
         }
@@ -109,9 +110,9 @@ import Testing
 
         // Exporting again gives the same bytes; the export was audited as the partner's read.
         let again = folder + "/partner-again.json"
-        #expect(try rastro(["export", "stix", "--for", "US-DEA", "--output", again], url).status == 0)
+        #expect(try await rastro(["export", "stix", "--for", "US-DEA", "--output", again], url).status == 0)
         #expect(try String(contentsOfFile: again, encoding: .utf8) == partnerText)
-        let log = try rastro(["audit", "log", "--limit", "5", "--json"], url).stdout
+        let log = try await rastro(["audit", "log", "--limit", "5", "--json"], url).stdout
         #expect(log.contains("stix export") && log.contains("US-DEA"))
     }
 }

@@ -10,11 +10,11 @@ import Testing
     static let venv = ProcessInfo.processInfo.environment["RASTRO_INTEROP_VENV"]
     static let runs = venv != nil || ProcessInfo.processInfo.environment["CI"] != nil
 
-    func rastro(_ arguments: [String], _ url: String, environment: [String: String] = [:]) throws -> RastroProcess.Result {
-        try RastroProcess.run(arguments + ["--database", url], environment: environment)
+    func rastro(_ arguments: [String], _ url: String, environment: [String: String] = [:]) async throws -> RastroProcess.Result {
+        try await RastroProcess.run(arguments + ["--database", url], environment: environment)
     }
 
-    func python(_ arguments: [String], timeout: Double = 300) throws -> (status: Int32, output: String) {
+    func python(_ arguments: [String], timeout: Double = 300) async throws -> (status: Int32, output: String) {
         let venv = try #require(Self.venv, "RASTRO_INTEROP_VENV is not set: run scripts/interop/venv.sh (CI must provide it)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: venv + "/bin/python")
@@ -23,24 +23,25 @@ import Testing
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let handle = pipe.fileHandleForReading
+        let data = try await offThePool { handle.readDataToEndOfFile() }
+        await process.exited()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// A node with a simulated world, a partner user with a password, a collection released to it
     /// and one it may write to.
-    func node(_ folder: String) throws -> (url: String, released: Int) {
+    func node(_ folder: String) async throws -> (url: String, released: Int) {
         let url = "sqlite:" + folder + "/mx.db"
-        #expect(try rastro(["init", "--organization", "MX-FUSION", "--country", "MX"], url).status == 0)
-        #expect(try rastro(["ingest", Fixtures.packageRoot + "/Examples/small"], url).status == 0)
-        #expect(try rastro(["org", "add", "MX-FGR", "--country", "MX", "--name", "FGR"], url).status == 0)
-        let user = try RastroProcess.run(["user", "add", "fgr-node", "--org", "MX-FGR", "--role", "liaison", "--password-stdin",
+        #expect(try await rastro(["init", "--organization", "MX-FUSION", "--country", "MX"], url).status == 0)
+        #expect(try await rastro(["ingest", Fixtures.packageRoot + "/Examples/small"], url).status == 0)
+        #expect(try await rastro(["org", "add", "MX-FGR", "--country", "MX", "--name", "FGR"], url).status == 0)
+        let user = try await RastroProcess.run(["user", "add", "fgr-node", "--org", "MX-FGR", "--role", "liaison", "--password-stdin",
                                           "--database", url], environment: [:], stdinText: "interop-password-0123\n")
         #expect(user.status == 0, "\(user.stderr)")
-        #expect(try rastro(["collection", "add", "fgr", "--for", "MX-FGR"], url).status == 0)
-        #expect(try rastro(["collection", "add", "fgr-inbox", "--for", "MX-FGR", "--write"], url).status == 0)
-        let published = try rastro(["collection", "publish", "fgr", "--json"], url)
+        #expect(try await rastro(["collection", "add", "fgr", "--for", "MX-FGR"], url).status == 0)
+        #expect(try await rastro(["collection", "add", "fgr-inbox", "--for", "MX-FGR", "--write"], url).status == 0)
+        let published = try await rastro(["collection", "publish", "fgr", "--json"], url)
         let counts = try JSONSerialization.jsonObject(with: Data(published.stdout.utf8)) as? [[String: Any]]
         let added = ((counts?.first?["counts"] as? [String: Any])?["added"] as? Int) ?? 0
         #expect(added > 100, "\(published.stdout) \(published.stderr)")
@@ -48,30 +49,30 @@ import Testing
     }
 
     @Test(.enabled(if: runs, "needs RASTRO_INTEROP_VENV (scripts/interop/venv.sh)"))
-    func theReferenceClientDrivesRastrosServer() throws {
+    func theReferenceClientDrivesRastrosServer() async throws {
         let folder = try Fixtures.folder([:])
-        let (url, released) = try node(folder)
-        let server = try ServeProcess(url)
+        let (url, released) = try await node(folder)
+        let server = try await ServeProcess(url)
         defer { server.stop() }
-        let check = try python([Fixtures.packageRoot + "/scripts/interop/taxii_client_check.py", server.discovery, "fgr-node",
+        let check = try await python([Fixtures.packageRoot + "/scripts/interop/taxii_client_check.py", server.discovery, "fgr-node",
                                 "interop-password-0123", "fgr", "fgr-inbox", String(released)])
         #expect(check.status == 0, "\(check.output)")
         #expect(check.output.contains("all checks passed"), "\(check.output)")
     }
 
     @Test(.enabled(if: runs, "needs RASTRO_INTEROP_VENV (scripts/interop/venv.sh)"))
-    func rastroPullsEverythingFromMedallion() throws {
+    func rastroPullsEverythingFromMedallion() async throws {
         let folder = try Fixtures.folder([:])
-        let (url, _) = try node(folder)
+        let (url, _) = try await node(folder)
         // medallion holds part of the node's STIX export in its memory backend: it re-sorts and
         // re-filters its whole collection on every page, so a few hundred objects, not thousands.
         let bundle = folder + "/export.json"
-        #expect(try rastro(["export", "stix", "--for", "MX-FGR", "--kind", "organizations", "--kind", "incidents", "--kind", "consignments",
+        #expect(try await rastro(["export", "stix", "--for", "MX-FGR", "--kind", "organizations", "--kind", "incidents", "--kind", "consignments",
                             "--output", bundle], url).status == 0)
         let exported = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle))) as? [String: Any])?["objects"]
             as? [Any]).count
         let port = 20_000 + Int.random(in: 0..<20_000)
-        let data = try python([Fixtures.packageRoot + "/scripts/bench/medallion_data.py", bundle, String(exported), folder + "/medallion",
+        let data = try await python([Fixtures.packageRoot + "/scripts/bench/medallion_data.py", bundle, String(exported), folder + "/medallion",
                                String(port), "91a7b528-80eb-42ed-a74d-c6fbd5a26116", "puller", "medallion-password"])
         #expect(data.status == 0, "\(data.output)")
         // medallion cannot serve the extension-definition (scripts/bench/medallion_data.py says why).
@@ -88,16 +89,16 @@ import Testing
         defer { kill(medallion.processIdentifier, SIGKILL); medallion.waitUntilExit() }
 
         let target = "sqlite:" + folder + "/fgr.db"
-        #expect(try rastro(["init", "--organization", "MX-FGR", "--country", "MX"], target).status == 0)
+        #expect(try await rastro(["init", "--organization", "MX-FGR", "--country", "MX"], target).status == 0)
         let credentials = ["RASTRO_SYNC_USER": "puller", "RASTRO_SYNC_PASSWORD": "medallion-password"]
         var result: RastroProcess.Result?
         for _ in 0..<50 {   // medallion takes a moment to listen
-            let attempt = try rastro(["sync", "pull", "--from", "http://127.0.0.1:\(port)/taxii2/", "--collection",
+            let attempt = try await rastro(["sync", "pull", "--from", "http://127.0.0.1:\(port)/taxii2/", "--collection",
                                  "91a7b528-80eb-42ed-a74d-c6fbd5a26116", "--page-size", "100", "--attempts", "1", "--json"], target,
                                 environment: credentials)
             result = attempt
             if attempt.status == 0 || !attempt.stderr.contains("not reachable") { break }
-            Thread.sleep(forTimeInterval: 0.3)
+            try await Task.sleep(for: .milliseconds(300))
         }
         let pull = try #require(result)
         #expect(pull.status == 0, "\(pull.stderr)")
@@ -106,14 +107,14 @@ import Testing
         #expect(report["objects"] as? Int == objects, "every object of medallion's collection: \(report)")
         #expect((report["pages"] as? Int ?? 0) >= objects / 100)
         // The same records as the source holds for that partner; a second pull changes nothing.
-        let source = recordCounts(try rastro(["stats", "--json", "--as", "MX-FGR"], url).stdout)
+        let source = recordCounts(try await rastro(["stats", "--json", "--as", "MX-FGR"], url).stdout)
             .filter { ["organizations", "incidents", "consignments"].contains($0.key) }
-        let pulled = try rastro(["stats", "--json"], target).stdout
+        let pulled = try await rastro(["stats", "--json"], target).stdout
         #expect(!source.isEmpty && source == recordCounts(pulled), "\(source)\n\(pulled)")
-        let again = try rastro(["sync", "pull", "--from", "http://127.0.0.1:\(port)/taxii2/", "--collection",
+        let again = try await rastro(["sync", "pull", "--from", "http://127.0.0.1:\(port)/taxii2/", "--collection",
                                 "91a7b528-80eb-42ed-a74d-c6fbd5a26116", "--page-size", "100", "--json"], target, environment: credentials)
         #expect((try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["loaded"] as? Int == 0, "\(again.stdout)")
-        #expect(try rastro(["stats", "--json"], target).stdout == pulled)
+        #expect(try await rastro(["stats", "--json"], target).stdout == pulled)
     }
 
     /// Records per kind in `rastro stats --json`.

@@ -13,11 +13,19 @@ final class SQLiteLoad: LoadTransaction {
     private var deferral = IndexDeferral()
     var indexesToBuild: Int { deferral.rebuilds.count }
 
-    init(database: SQLiteDatabase, loadID: String, actor: String, startedAt: String) throws {
+    /// Takes the database's write lock, waiting for another writer on a thread of its own
+    /// (`lockForWriteOffThePool`: a server's load of a partner's objects must not hold a
+    /// cooperative thread while a CLI load runs), and starts the load.
+    static func begin(database: SQLiteDatabase, loadID: String, actor: String, startedAt: String) async throws -> SQLiteLoad {
+        try await database.lockForWriteOffThePool(.database)
+        return try SQLiteLoad(database: database, loadID: loadID, actor: actor, startedAt: startedAt)
+    }
+
+    /// Call with the write lock held (`begin`).
+    private init(database: SQLiteDatabase, loadID: String, actor: String, startedAt: String) throws {
         self.database = database
         self.loadID = loadID
         self.actor = actor
-        try database.lockForWrite(.database)
         do {
             try database.run("INSERT INTO loads (load_id, started_at, finished_at, actor, summary) VALUES (?, ?, ?, ?, '{}')",
                                  [.text(loadID), .text(startedAt), .text(startedAt), .text(actor)])
