@@ -419,6 +419,7 @@ private func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) < 1e
         }
         let reason = try #require(young.reason("new_importer", for: "C-1"))
         #expect(reason.detail == "the importer was registered 46 days before the arrival")
+        #expect(close(reason.contribution, 1))
         #expect(reason.ids(.consignments) == ["C-1"] && reason.ids(.organizations) == ["O-IMP"])
         #expect(try fired(registered: "2010-05-01").isEmpty)
         #expect(try fired(registered: nil).isEmpty)
@@ -432,6 +433,31 @@ private func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) < 1e
             try $0.importLot("C-1", on: "2026-03-02")
         }
         #expect(late.reason("new_importer", for: "C-1")?.detail == "the importer was registered 1 day after the arrival")
+        #expect(close(late.reason("new_importer", for: "C-1")?.contribution, 1))
+    }
+
+    /// Fronts import within weeks of being set up, honest young companies later: full strength up
+    /// to 120 days after registration, then down linearly to 0.3 at 365 days.
+    @Test func newImporterWeakensWithTheCompanysAge() throws {
+        func strength(registered: String) throws -> Double? {
+            try RulesWorld.analyze(registered: false) {
+                try $0.organization("IMP", registered: registered)
+                try $0.importLot("C-1", on: "2026-03-02")
+            }.reason("new_importer", for: "C-1")?.contribution
+        }
+        #expect(close(try strength(registered: "2025-11-02"), 1))          // 120 days
+        #expect(close(try strength(registered: "2025-10-31"), 1 - 0.7 * 2 / 245))   // 122 days
+        #expect(close(try strength(registered: "2025-06-09"), 1 - 0.7 * 146 / 245)) // 266 days
+        #expect(close(try strength(registered: "2025-03-03"), 1 - 0.7 * 244 / 245)) // 364 days
+        // The floor and the full span are the configuration's.
+        var config = RulesWorld.everyRule
+        config.newCompanyFullDays = 300
+        config.newCompanyFloor = 0.5
+        let older = try RulesWorld.analyze(registered: false, config: config) {
+            try $0.organization("IMP", registered: "2025-03-03")
+            try $0.importLot("C-1", on: "2026-03-02")
+        }
+        #expect(close(older.reason("new_importer", for: "C-1")?.contribution, 1 - 0.5 * 64 / 65))
     }
 
     @Test func taxIDProblemFiresOnAMissingOrBrokenRFC() throws {
@@ -519,6 +545,34 @@ private func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) < 1e
         #expect(heavy.fired("C-1").contains("structuring"))
         let heavier = try lots(["2026-03-01", "2026-03-11", "2026-03-21", "2026-03-31"], kg: [30, 30, 30, 30.5])
         #expect((1...4).allSatisfy { !heavier.fired("C-\($0)").contains("structuring") })
+    }
+
+    /// Structuring is a burst: a party that also imports the chemical steadily, three times or more
+    /// further than 90 days (2 × 45) from the lot, buys small lots as a habit, and the rule does not
+    /// fire for it.
+    @Test func structuringIsABurstNotAHabit() throws {
+        let burst = ["2026-06-01", "2026-06-11", "2026-06-21", "2026-07-01"]
+        func lots(_ earlier: [String], config: RiskConfig = RulesWorld.everyRule) throws -> AnalysisResult {
+            try RulesWorld.analyze(config: config) {
+                for (index, date) in (earlier + burst).enumerated() {
+                    try $0.importLot("C-\(index + 1)", on: date, kg: 20)
+                }
+            }
+        }
+        let habit = try lots(["2026-01-05", "2026-02-05", "2026-03-01"])
+        #expect((4...7).allSatisfy { !habit.fired("C-\($0)").contains("structuring") })
+        // Edges: two earlier lots are not yet a habit; a lot 90 days before the first of the burst
+        // is not far enough from it (91 is).
+        let two = try lots(["2026-01-05", "2026-02-05"])
+        #expect((3...6).allSatisfy { two.fired("C-\($0)").contains("structuring") })
+        let near = try lots(["2026-01-05", "2026-02-05", "2026-03-03"])
+        #expect(near.fired("C-4").contains("structuring"))
+        let far = try lots(["2026-01-05", "2026-02-05", "2026-03-02"])
+        #expect(!far.fired("C-4").contains("structuring"))
+        // With the exception off (0), the burst is structuring whatever came before.
+        var config = RulesWorld.everyRule
+        config.structuringSteadyCount = 0
+        #expect(try lots(["2026-01-05", "2026-02-05", "2026-03-01"], config: config).fired("C-4").contains("structuring"))
     }
 
     @Test func unusualQuantityFiresFarFromTheImportersOtherLots() throws {

@@ -6,46 +6,55 @@ public import RastroModel
 /// `risk = 1 / (1 + exp(−(intercept + Σ weight × strength)))`, where each rule that fires has a
 /// strength in (0, 1]. `rastro analyze --rules FILE` reads another one (JSON, these keys).
 public struct RiskConfig: Sendable, Hashable, Codable {
-    public var version = "rastro-risk-3"
+    public var version = "rastro-risk-4"
     /// Fitted by `scripts/analysis/calibrate.py` (logistic regression, L2 1.0) on the realistic
     /// medium worlds of seeds 1001, 2002 and 3003 together; rules the fit gave a negative weight
     /// (they fire more on honest consignments in those worlds) are set to 0 rather than allowed to
     /// lower a risk. Measured on unseen seeds in docs/benchmarks.md.
-    public var intercept = -4.896
+    public var intercept = -4.829
     /// Rule name → weight (log-odds per unit of strength).
     public var weights: [String: Double] = [
-        "associated_with_incident_party": 0.782,
-        "dark_and_late": 0.699,
-        "dark_stop": 0.938,
-        "fentanyl_precursor": 1.146,
-        "holder_recurring_stop": 1.019,
-        "late_arrival": 0.755,
-        "mass_balance_gap": 0.349,
-        "mislabelling": 2.11,
+        "associated_with_incident_party": 0.801,
+        "dark_and_late": 0.68,
+        "dark_stop": 0.953,
+        "fentanyl_precursor": 1.117,
+        "holder_recurring_stop": 1.018,
+        "late_arrival": 0.715,
+        "mass_balance_gap": 0.322,
+        "mislabelling": 2.078,
         "missing_usage_report": 0.0,
-        "named_in_incident": 0.577,
-        "new_importer": 2.269,
-        "pen_missing": 1.093,
-        "recurring_stop": 3.91,
-        "reseller_consumption": 3.167,
-        "residential_address": 1.228,
+        "named_in_incident": 0.551,
+        "new_importer": 2.952,
+        "pen_missing": 1.06,
+        "recurring_stop": 3.854,
+        "reseller_consumption": 3.148,
+        "residential_address": 1.192,
         "route_deviation": 0.0,
-        "structuring": 2.734,
-        "table_i_precursor": 0.746,
-        "tax_id_problem": 0.952,
-        "tracking_gap": 0.687,
-        "transshipment": 0.295,
-        "unknown_address": 0.509,
-        "unregistered_importer": 2.944,
+        "structuring": 3.696,
+        "table_i_precursor": 0.735,
+        "tax_id_problem": 0.884,
+        "tracking_gap": 0.648,
+        "transshipment": 0.292,
+        "unknown_address": 0.492,
+        "unregistered_importer": 2.926,
         "unusual_quantity": 0.0,
     ]
     /// A company registered less than this many days before an import is new.
     public var newCompanyDays = 365
+    /// A new company's rule is at full strength up to this many days after its registration (and
+    /// for one registered only after the import), then weakens linearly to `newCompanyFloor` at
+    /// `newCompanyDays`: fronts import within weeks of being set up, honest young companies later.
+    public var newCompanyFullDays = 120
+    public var newCompanyFloor = 0.3
     /// Structuring: at least this many imports of one chemical by one party within `structuringDays`,
     /// each at most `structuringMaxKg`.
     public var structuringCount = 4
     public var structuringDays = 45
     public var structuringMaxKg = 30.0
+    /// Structuring is a burst: a party with at least this many imports of the chemical more than
+    /// 2 × `structuringDays` away from the lot imports small lots steadily, and the rule does not
+    /// fire for it (0: no such exception).
+    public var structuringSteadyCount = 3
     /// Unusual quantity: |z| of log kg against the party's other imports of the chemical (at least 4).
     public var unusualZ = 2.5
     /// Origin ports whose countries are transshipment hubs for the trade.
@@ -73,7 +82,7 @@ public struct RiskConfig: Sendable, Hashable, Codable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case version, intercept, weights, newCompanyDays, structuringCount, structuringDays, structuringMaxKg, unusualZ,
+        case version, intercept, weights, newCompanyDays, newCompanyFullDays, newCompanyFloor, structuringCount, structuringDays, structuringMaxKg, structuringSteadyCount, unusualZ,
              transshipmentCountries, alertThreshold, recurrenceKm, recurrenceVehicles, exactRecurrenceKm, exactRecurrenceVehicles, detourMinimumKm, detourFraction, holderWindowDays
     }
 
@@ -86,9 +95,12 @@ public struct RiskConfig: Sendable, Hashable, Codable {
         intercept = try container.decodeIfPresent(Double.self, forKey: .intercept) ?? standard.intercept
         weights = standard.weights.merging(try container.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:]) { $1 }
         newCompanyDays = try container.decodeIfPresent(Int.self, forKey: .newCompanyDays) ?? standard.newCompanyDays
+        newCompanyFullDays = try container.decodeIfPresent(Int.self, forKey: .newCompanyFullDays) ?? standard.newCompanyFullDays
+        newCompanyFloor = try container.decodeIfPresent(Double.self, forKey: .newCompanyFloor) ?? standard.newCompanyFloor
         structuringCount = try container.decodeIfPresent(Int.self, forKey: .structuringCount) ?? standard.structuringCount
         structuringDays = try container.decodeIfPresent(Int.self, forKey: .structuringDays) ?? standard.structuringDays
         structuringMaxKg = try container.decodeIfPresent(Double.self, forKey: .structuringMaxKg) ?? standard.structuringMaxKg
+        structuringSteadyCount = try container.decodeIfPresent(Int.self, forKey: .structuringSteadyCount) ?? standard.structuringSteadyCount
         unusualZ = try container.decodeIfPresent(Double.self, forKey: .unusualZ) ?? standard.unusualZ
         transshipmentCountries = try container.decodeIfPresent([String].self, forKey: .transshipmentCountries) ?? standard.transshipmentCountries
         alertThreshold = try container.decodeIfPresent(Double.self, forKey: .alertThreshold) ?? standard.alertThreshold

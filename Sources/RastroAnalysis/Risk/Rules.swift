@@ -198,6 +198,15 @@ struct Rules {
         for row in balance { balanceOf[row.entityID + "\u{0}" + row.chemical, default: []].append(row) }
     }
 
+    /// `new_importer`'s strength for an import this many days after the importer's registration
+    /// (negative: registered only afterwards): 1 up to `newCompanyFullDays`, then down linearly to
+    /// `newCompanyFloor` at `newCompanyDays`.
+    static func newCompanyStrength(daysAfterRegistration days: Int, _ config: RiskConfig) -> Double {
+        guard days > config.newCompanyFullDays else { return 1 }
+        let span = Double(max(1, config.newCompanyDays - config.newCompanyFullDays))
+        return max(config.newCompanyFloor, 1 - (1 - config.newCompanyFloor) * Double(days - config.newCompanyFullDays) / span)
+    }
+
     static let residentialMarkers = ["fracc", "fraccionamiento", "infonavit", "privada", "depto", "departamento", "casa ", "unidad habitacional",
                                      "residencial", "condominio", "int. ", "interior "]
 
@@ -285,7 +294,7 @@ struct Rules {
                 score.fire("unregistered_importer", ReasonText("unregistered_importer"), me)
             } else if let founded = registry.compactMap({ $0.registeredOn.flatMap(Clock.day) }).min(), day - founded < config.newCompanyDays {
                 let days = abs(day - founded)
-                score.fire("new_importer", ReasonText("new_importer." + (day >= founded ? "before" : "after") + (days == 1 ? ".one" : ""),
+                score.fire("new_importer", strength: Self.newCompanyStrength(daysAfterRegistration: day - founded, config), ReasonText("new_importer." + (day >= founded ? "before" : "after") + (days == 1 ? ".one" : ""),
                                                       ["days": "\(days)"]),
                            me + registry.map { .init(kind: Kind.organizations.rawValue, id: $0.orgID) })
             }
@@ -312,7 +321,12 @@ struct Rules {
                 guard let otherDay = Clock.day(other.arrivalDate) else { return false }
                 return abs(otherDay - day) <= config.structuringDays && other.quantityKg <= config.structuringMaxKg
             }
-            if consignment.quantityKg <= config.structuringMaxKg, near.count >= config.structuringCount {
+            // A burst, not a habit: a party that imports the chemical steadily, far from this lot's
+            // weeks too, is a small-lot buyer (pharmacies' suppliers), not splitting a large order.
+            let steady = config.structuringSteadyCount > 0 && mine.count(where: { other in
+                Clock.day(other.arrivalDate).map { abs($0 - day) > 2 * config.structuringDays } ?? false
+            }) >= config.structuringSteadyCount
+            if consignment.quantityKg <= config.structuringMaxKg, near.count >= config.structuringCount, !steady {
                 let ports = Set(near.map(\.portLOCODE))
                 score.fire("structuring", strength: ports.count >= 2 ? 1 : 0.6,
                            ReasonText("structuring", ["count": "\(near.count)", "days": "\(config.structuringDays)", "ports": "\(ports.count)"]),

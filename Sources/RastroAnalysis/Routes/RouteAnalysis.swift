@@ -22,9 +22,11 @@ public struct RouteOptions: Sendable, Hashable, Codable {
     /// Default 3 km/h.
     public var stationaryKmh = 3.0
     /// Dwells within this distance of the origin, the destination or a known facility are ordinary.
-    /// Default 0.5 km: the premises, with room for geocoding error. Wider, and in a dense city a stop
-    /// at an unknown site near any registered company would pass for a visit to it.
-    public var facilityRadiusKm = 0.5
+    /// Default 0.3 km: the premises, with room for geocoding error. Wider, and in a dense city a stop
+    /// at an unknown site near any registered company passes for a visit to it: with 0.5 km, a lab
+    /// in Mexico City that two registered firms had within 450 m hid every stop made at it
+    /// (docs/benchmarks.md, analysis, fourteenth session).
+    public var facilityRadiusKm = 0.3
     /// Two consecutive positions further apart in time than this, during the leg, are a tracking gap.
     /// Default 75 minutes.
     public var gapMinutes = 75.0
