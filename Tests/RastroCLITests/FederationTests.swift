@@ -1,4 +1,5 @@
 import Foundation
+@_spi(Testing) import RastroStore
 import RastroTesting
 import Testing
 
@@ -219,20 +220,23 @@ func makeCertificate(in folder: String) async throws -> (cert: String, key: Stri
 
         let target = TestBackend.sqlite.freshURL()
         ok(try await rastro(["init", "--organization", "MX-FGR", "--country", "MX"], target), "init target")
+        // The cursor is read from the target's file, in this process: a `rastro sync status` per
+        // look took longer, on a loaded machine, than the whole pull.
+        let watcher = try await Store.open(try DatabaseURL(parsing: target))
         let process = try RastroProcess.start(pull + ["--database", target], environment: environment)
         var killedAt: Int64 = 0
-        for _ in 0..<600 {
-            let status = try await rastro(["sync", "status", "--json"], target)
-            if let cursors = try? JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]],
-               let loaded = cursors.first?["objectsLoaded"] as? Int64 ?? (cursors.first?["objectsLoaded"] as? Int).map(Int64.init), loaded > 0 {
+        for _ in 0..<6_000 {
+            let loaded = (try? await watcher.queryForTests("SELECT objects_loaded FROM sync_cursors"))?.first?["objects_loaded"].integer ?? 0
+            if loaded > 0 {
                 kill(process.processIdentifier, SIGKILL)
                 killedAt = loaded
                 break
             }
             if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(5))
         }
         await process.exited()
+        await watcher.close()
         #expect(process.terminationReason == .uncaughtSignal, "the pull was killed mid-way (after \(killedAt) records)")
         let partial = try await rastro(["stats", "--json"], target).stdout
         #expect(partial != (try await rastro(["stats", "--json"], reference).stdout), "the kill left the pull unfinished")
