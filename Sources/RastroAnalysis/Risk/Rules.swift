@@ -294,8 +294,9 @@ struct Rules {
                 score.fire("unregistered_importer", ReasonText("unregistered_importer"), me)
             } else if let founded = registry.compactMap({ $0.registeredOn.flatMap(Clock.day) }).min(), day - founded < config.newCompanyDays {
                 let days = abs(day - founded)
-                score.fire("new_importer", strength: Self.newCompanyStrength(daysAfterRegistration: day - founded, config), ReasonText("new_importer." + (day >= founded ? "before" : "after") + (days == 1 ? ".one" : ""),
-                                                      ["days": "\(days)"]),
+                score.fire("new_importer", strength: Self.newCompanyStrength(daysAfterRegistration: day - founded, config),
+                           ReasonText("new_importer." + (day >= founded ? "before" : "after") + (days == 1 ? ".one" : ""),
+                                      ["days": "\(days)"]),
                            me + registry.map { .init(kind: Kind.organizations.rawValue, id: $0.orgID) })
             }
             if let tax = consignment.importerTaxID {
@@ -322,7 +323,7 @@ struct Rules {
                 return abs(otherDay - day) <= config.structuringDays && other.quantityKg <= config.structuringMaxKg
             }
             // A burst, not a habit: a party that imports the chemical steadily, far from this lot's
-            // weeks too, is a small-lot buyer (pharmacies' suppliers), not splitting a large order.
+            // weeks too, buys small lots as a rule rather than splitting a large order.
             let steady = config.structuringSteadyCount > 0 && mine.count(where: { other in
                 Clock.day(other.arrivalDate).map { abs($0 - day) > 2 * config.structuringDays } ?? false
             }) >= config.structuringSteadyCount
