@@ -324,10 +324,12 @@ struct Rules {
             }
             // A burst, not a habit: a party that imports the chemical steadily, far from this lot's
             // weeks too, buys small lots as a rule rather than splitting a large order.
-            let steady = config.structuringSteadyCount > 0 && mine.count(where: { other in
-                Clock.day(other.arrivalDate).map { abs($0 - day) > 2 * config.structuringDays } ?? false
-            }) >= config.structuringSteadyCount
-            if consignment.quantityKg <= config.structuringMaxKg, near.count >= config.structuringCount, !steady {
+            func steady() -> Bool {
+                config.structuringSteadyCount > 0 && mine.count(where: { other in
+                    Clock.day(other.arrivalDate).map { abs($0 - day) > 2 * config.structuringDays } ?? false
+                }) >= config.structuringSteadyCount
+            }
+            if consignment.quantityKg <= config.structuringMaxKg, near.count >= config.structuringCount, !steady() {
                 let ports = Set(near.map(\.portLOCODE))
                 score.fire("structuring", strength: ports.count >= 2 ? 1 : 0.6,
                            ReasonText("structuring", ["count": "\(near.count)", "days": "\(config.structuringDays)", "ports": "\(ports.count)"]),
