@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RastroTesting
 import Testing
 
@@ -71,7 +74,7 @@ import Testing
                             "--output", bundle], url).status == 0)
         let exported = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle))) as? [String: Any])?["objects"]
             as? [Any]).count
-        let port = 20_000 + Int.random(in: 0..<20_000)
+        let port = try Self.loopbackPortOutsideTheEphemeralRange()
         let data = try await python([Fixtures.packageRoot + "/scripts/bench/medallion_data.py", bundle, String(exported), folder + "/medallion",
                                String(port), "91a7b528-80eb-42ed-a74d-c6fbd5a26116", "puller", "medallion-password"])
         #expect(data.status == 0, "\(data.output)")
@@ -93,6 +96,8 @@ import Testing
         let credentials = ["RASTRO_SYNC_USER": "puller", "RASTRO_SYNC_PASSWORD": "medallion-password"]
         var result: RastroProcess.Result?
         for _ in 0..<50 {   // medallion takes a moment to listen
+            // If medallion could not listen, whatever holds the port would answer instead.
+            try #require(medallion.isRunning, "medallion exited before it answered: is port \(port) taken?")
             let attempt = try await rastro(["sync", "pull", "--from", "http://127.0.0.1:\(port)/taxii2/", "--collection",
                                  "91a7b528-80eb-42ed-a74d-c6fbd5a26116", "--page-size", "100", "--attempts", "1", "--json"], target,
                                 environment: credentials)
@@ -101,7 +106,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
         }
         let pull = try #require(result)
-        #expect(pull.status == 0, "\(pull.stderr)")
+        try #require(pull.status == 0, "\(pull.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(pull.stdout.utf8)) as? [String: Any])
         #expect(objects > 100 && objects < 2_000)
         #expect(report["objects"] as? Int == objects, "every object of medallion's collection: \(report)")
@@ -115,6 +120,32 @@ import Testing
                                 "91a7b528-80eb-42ed-a74d-c6fbd5a26116", "--page-size", "100", "--json"], target, environment: credentials)
         #expect((try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["loaded"] as? Int == 0, "\(again.stdout)")
         #expect(try await rastro(["stats", "--json"], target).stdout == pulled)
+    }
+
+    /// A loopback TCP port that is free now and below the kernel's ephemeral range, so that no
+    /// `rastro serve --listen 127.0.0.1:0` of a test running in parallel (nor an outgoing
+    /// connection) can be given it before medallion binds it.
+    static func loopbackPortOutsideTheEphemeralRange() throws -> Int {
+        let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))?
+            .split(whereSeparator: \.isWhitespace).compactMap { Int($0) } ?? []
+        let ephemeralLow = range.first ?? 32_768
+        let low = 10_000, high = max(low + 1_000, ephemeralLow)
+        for _ in 0..<100 {
+            let port = Int.random(in: low..<high)
+            if ephemeralLow > low && port >= ephemeralLow { continue }
+            let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard socketDescriptor >= 0 else { continue }
+            defer { close(socketDescriptor) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if bound == 0 { return port }
+        }
+        throw CocoaError(.featureUnsupported, userInfo: [NSDebugDescriptionErrorKey: "no free loopback port below \(ephemeralLow)"])
     }
 
     /// Records per kind in `rastro stats --json`.
