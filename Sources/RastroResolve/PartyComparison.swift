@@ -52,7 +52,8 @@ final class PartyProfile: Sendable {
 /// The fields a party comparison looks at and their graded levels (0 = most different).
 enum PartyComparison {
     static let fields: [FellegiSunter.Field] = [
-        .init(name: "name", levels: ["different", "similar (JW ≥ 0.85)", "close (JW ≥ 0.94)", "same core words"]),
+        .init(name: "name", levels: ["different", "similar (JW ≥ 0.85, a word more or less)", "close (JW ≥ 0.94, word for word)",
+                                     "same core words"]),
         .init(name: "tax_id", levels: ["different", "one slip apart", "same"]),
         .init(name: "address", levels: ["different", "same street", "same street and number"]),
         .init(name: "postal_code", levels: ["different", "same"]),
@@ -185,10 +186,20 @@ struct PartyFeatures: Sendable {
             } else if same(0) {
                 put(3)
             } else {
-                let similarity = Similarity.jaroWinkler(
-                    UnsafeBufferPointer(rebasing: nameScalars[nameStarts[a]..<nameStarts[a + 1]]),
-                    UnsafeBufferPointer(rebasing: nameScalars[nameStarts[b]..<nameStarts[b + 1]]))
-                put(similarity >= 0.94 ? 2 : similarity >= 0.85 ? 1 : 0)
+                let x = UnsafeBufferPointer(rebasing: nameScalars[nameStarts[a]..<nameStarts[a + 1]])
+                let y = UnsafeBufferPointer(rebasing: nameScalars[nameStarts[b]..<nameStarts[b + 1]])
+                let similarity = Similarity.jaroWinkler(x, y)
+                // Close as strings and word for word; similar with a word more or less
+                // (`Similarity.wordsAgree`); else different.
+                if similarity < 0.85 {
+                    put(0)
+                } else {
+                    switch Similarity.wordsAgree(x, y) {
+                    case .none: put(0)
+                    case .oneSideCovered: put(1)
+                    case .wordForWord: put(similarity >= 0.94 ? 2 : 1)
+                    }
+                }
             }
             // Tax id: the same, one slip apart, or different.
             if !present(1) {

@@ -13,7 +13,8 @@ import Testing
                 pattern[0] = 3
             } else {
                 let similarity = Similarity.jaroWinkler(a.name.core, b.name.core)
-                pattern[0] = similarity >= 0.94 ? 2 : similarity >= 0.85 ? 1 : 0
+                let words = wordsAgree(a.name.tokens, b.name.tokens)
+                pattern[0] = similarity < 0.85 || words == 0 ? 0 : similarity >= 0.94 && words == 2 ? 2 : 1
             }
         }
         if let x = a.taxID, let y = b.taxID { pattern[1] = x == y ? 2 : Similarity.editDistance(x, y, limit: 1) <= 1 ? 1 : 0 }
@@ -26,10 +27,50 @@ import Testing
         return pattern
     }
 
+    /// 2 when the names have as many words and each word of each has a counterpart in the other
+    /// (the same word, a start of at least 3 letters, or Jaro–Winkler ≥ 0.85), 1 when the name with
+    /// fewer words has a counterpart for each, else 0.
+    static func wordsAgree(_ a: [String], _ b: [String]) -> Int {
+        func covered(_ words: [String], by others: [String]) -> Bool {
+            words.allSatisfy { word in
+                others.contains { other in
+                    (min(word.count, other.count) >= 3 && (word.hasPrefix(other) || other.hasPrefix(word)))
+                        || word == other || Similarity.jaroWinkler(word, other) >= 0.85
+                }
+            }
+        }
+        if a.count != b.count { return (a.count < b.count ? covered(a, by: b) : covered(b, by: a)) ? 1 : 0 }
+        return covered(a, by: b) && covered(b, by: a) ? 2 : 0
+    }
+
+    /// Names that share their first words but not the word that tells them apart are different;
+    /// a typo or an abbreviation keeps them close, a word more or less similar.
+    @Test func aSharedStartIsNotASimilarName() {
+        func level(_ x: String, _ y: String) -> Int8 {
+            PartyComparison.compare(PartyProfile(Self.named(x)), PartyProfile(Self.named(y)))[0]
+        }
+        #expect(Similarity.jaroWinkler("especialidades quimicas esquivel", "especialidades quimicas occidente hermanos") >= 0.85)
+        #expect(level("Especialidades Químicas Esquivel, S.A. de C.V.", "Especialidades Químicas de Occidente Hermanos, S.A. de C.V.") == 0)
+        #expect(level("Solventes Azteca", "Solventes Andina") == 0)
+        #expect(level("ESPECILIDADES QUIMICAS ESQUIVEL SA DE CV", "Especialidades Químicas Esquivel, S.A. de C.V.") == 2)
+        #expect(level("Quimica del Pacifco", "Química del Pacífico, S.A. de C.V.") == 2)
+        // A word more or less: similar at most, however close the strings.
+        #expect(Similarity.jaroWinkler("farmaceutica sonorense", "farmaceutica sonorense hermanos") >= 0.94)
+        #expect(level("Farmacéutica Sonorense", "Farmacéutica Sonorense Hermanos, S.A. de C.V.") == 1)
+        #expect(level("Solventes Aztecas S. de R.L.", "Solventes Azteca") == 2)
+        #expect(level("Química del Pacífico", "Química Pacífico Industrial, S.A.") == 1)
+    }
+
+    static func named(_ name: String) -> PartyMention {
+        PartyMention(mention: Mention(kind: .organizations, id: "M", role: .self), name: name, taxID: nil, address: nil,
+                     postalCode: nil, country: nil, phone: nil, email: nil)
+    }
+
     @Test func codesDecodeToTheReferencePatterns() {
         var random = Generator(seed: 5)
         let names = ["Química del Pacífico, S.A. de C.V.", "QUIMICA DEL PACIFICO SA DE CV", "Pacífico Química", "Quimica del Pacifco",
-                     "Solventes Azteca", "Solventes Aztecas S. de R.L.", "Solventes Andina", "Solv. Aztlán", "", "Reactivos Norte LLC",
+                     "Solventes Azteca", "Solventes Aztecas S. de R.L.", "Solventes Andina", "Especialidades Químicas Esquivel",
+                     "Especialidades Químicas de Occidente Hermanos", "ESPECILIDADES QUIMICAS ESQUIVEL", "Química Pacífico Industrial", "Solv. Aztlán", "", "Reactivos Norte LLC",
                      "Reactivos del Noreste"]
         let taxIDs: [String?] = [nil, "QPA970701NN3", "QPA970701NM3", "QPA970701N3N", "QPA97070NN3", "QPÑ970701NN3", "X"]
         let addresses: [String?] = [nil, "Av. Vallarta 1200, C.P. 44100", "Avenida Vallarta 1200", "Av. Vallarta 13", "Calle Norte 5"]

@@ -70,3 +70,53 @@ extension Similarity {
         return k + 1 < n && x[k] == y[k + 1] && x[k + 1] == y[k] && same(k + 2, k + 2)
     }
 }
+
+extension Similarity {
+    /// How two names' words correspond (`wordsAgree`).
+    enum WordAgreement: Comparable {
+        /// A word of the name with fewer words has no counterpart in the other.
+        case none
+        /// Every word of the name with fewer words has a counterpart, and the other has more words.
+        case oneSideCovered
+        /// As many words, and every word of each has a counterpart in the other.
+        case wordForWord
+    }
+
+    /// How two names' words correspond. A word's counterpart is a word of the other name that is
+    /// the same, starts with it or is its start (at least 3 letters), or scores Jaro–Winkler ≥ 0.85.
+    /// A typo keeps the names word for word; a word more or less (which may be another company:
+    /// "X" and "X e Hijos") covers one side only; a different distinctive word covers neither.
+    /// "especialidades quimicas esquivel" and "especialidades quimicas occidente hermanos" score
+    /// 0.87 as whole strings, carried by their shared first words, but "esquivel" has no
+    /// counterpart. Words are separated by single spaces (`NormalizedName.core`).
+    static func wordsAgree(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> WordAgreement {
+        let x = words(a), y = words(b)
+        if x.count < y.count { return covered(x, a, by: y, b) ? .oneSideCovered : .none }
+        if y.count < x.count { return covered(y, b, by: x, a) ? .oneSideCovered : .none }
+        return covered(x, a, by: y, b) && covered(y, b, by: x, a) ? .wordForWord : .none
+    }
+
+    /// The ranges of the space-separated words of `name`.
+    private static func words(_ name: UnsafeBufferPointer<UInt32>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for index in 0...name.count where index == name.count || name[index] == 0x20 {
+            if index > start { ranges.append(start..<index) }
+            start = index + 1
+        }
+        return ranges
+    }
+
+    private static func covered(_ words: [Range<Int>], _ name: UnsafeBufferPointer<UInt32>,
+                                by others: [Range<Int>], _ other: UnsafeBufferPointer<UInt32>) -> Bool {
+        words.allSatisfy { word in
+            let w = UnsafeBufferPointer(rebasing: name[word])
+            return others.contains { candidate in
+                let v = UnsafeBufferPointer(rebasing: other[candidate])
+                let shorter = min(w.count, v.count)
+                if shorter >= 3, w.prefix(shorter).elementsEqual(v.prefix(shorter)) { return true }
+                return w.elementsEqual(v) || jaroWinkler(w, v) >= 0.85
+            }
+        }
+    }
+}
