@@ -99,6 +99,42 @@ private func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 1e-9 }
         #expect(old.steps.isEmpty && old.holdings == ["IMP": 100])
     }
 
+    /// Stock that a later sale names is still there when that sale comes: an unnamed sale before
+    /// it draws the sender's other lots first, and the reserved stock only when nothing else is left.
+    @Test func anUnnamedSaleLeavesWhatALaterNamedSaleTakes() throws {
+        var world = CustodyWorld()
+        try world.importLot("C-OLD", on: "2026-01-10", kg: 100)
+        try world.importLot("C-NEW", on: "2026-02-10", kg: 100)
+        try world.sell("T-1", on: "2026-03-01", kg: 70, from: "IMP", to: "LAB")            // names none
+        try world.sell("T-2", on: "2026-03-05", kg: 80, from: "IMP", to: "DIST", lot: "C-OLD")
+        try world.sell("T-3", on: "2026-03-09", kg: 40, from: "IMP", to: "SHOP")           // names none
+        let graph = world.graph()
+
+        // T-1: C-OLD's 20 kg that T-2 does not need, then 50 kg of C-NEW.
+        let old = try #require(graph.trace("C-OLD"))
+        #expect(old.steps.map(\.transferID) == ["T-1", "T-2"])
+        #expect(old.steps.map(\.quantityKg) == [20, 80])
+        #expect(old.steps.map(\.allocation) == [.fifo, .exact])
+        #expect(old.holdings == ["LAB": 20, "DIST": 80])
+        let new = try #require(graph.trace("C-NEW"))
+        #expect(new.steps.map(\.transferID) == ["T-1", "T-3"])
+        #expect(new.steps.map(\.quantityKg) == [50, 40])
+        #expect(new.holdings == ["LAB": 50, "SHOP": 40, "IMP": 10])
+
+        // When the unreserved stock is not enough, the reserved stock goes, oldest first: the
+        // named sale then finds less than it names, as before.
+        var short = CustodyWorld()
+        try short.importLot("C-OLD", on: "2026-01-10", kg: 100)
+        try short.importLot("C-NEW", on: "2026-02-10", kg: 50)
+        try short.sell("T-1", on: "2026-03-01", kg: 90, from: "IMP", to: "LAB")
+        try short.sell("T-2", on: "2026-03-05", kg: 80, from: "IMP", to: "DIST", lot: "C-OLD")
+        let shortGraph = short.graph()
+        let shortOld = try #require(shortGraph.trace("C-OLD"))
+        #expect(shortOld.steps.map(\.quantityKg) == [40, 60])
+        #expect(shortOld.holdings == ["LAB": 40, "DIST": 60])
+        #expect(try #require(shortGraph.trace("C-NEW")).holdings == ["LAB": 50])
+    }
+
     @Test func anOverSaleLeavesAnUnattributedRemainder() throws {
         var world = CustodyWorld()
         try world.importLot("C-1", on: "2026-01-10", kg: 100)

@@ -183,7 +183,18 @@ public struct CustodyGraph: Sendable {
             }
         }
 
+        // Stock that a later transfer naming its lot will draw: per (sender, lot), the named
+        // transfers still to come. An unnamed transfer takes the sender's other stock first.
+        var reserved: [Int64: Double] = [:]
+        for (index, transfer) in transfers.enumerated() {
+            guard let named = transfer.consignmentID.flatMap({ graph.lotIndex[$0] }), Clock.day(transfer.date) != nil,
+                  transfer.quantityKg > 0, transfer.quantityKg.isFinite else { continue }
+            reserved[pair(senders[index].from, Int32(named)), default: 0] += transfer.quantityKg
+        }
+
         var draws: [Holding] = []
+        var reservationLeft: [Int32: Double] = [:]
+        var free: [Double] = []
         for event in events {
             if event.order == 0 {
                 let lot = graph.lots[Int(event.index)]
@@ -198,6 +209,8 @@ public struct CustodyGraph: Sendable {
             draws.removeAll(keepingCapacity: true)
             let named = transfer.consignmentID.flatMap { graph.lotIndex[$0] }
             if let named {
+                let key = pair(parties.from, Int32(named))
+                if let left = reserved[key] { reserved[key] = left - transfer.quantityKg > 1e-9 ? left - transfer.quantityKg : nil }
                 let chem = graph.lots[named].chemical
                 guard let index = queueOf[pair(parties.from, chem)] else { continue }
                 var position = 0
@@ -215,16 +228,28 @@ public struct CustodyGraph: Sendable {
                     position += 1
                 }
             } else if let index = queueOf[pair(parties.from, parties.chemical)] {
-                var drained = 0
-                for position in queues[index].indices {
-                    guard remaining > 0 else { break }
-                    let take = min(remaining, queues[index][position].kg)
-                    draws.append(Holding(lot: queues[index][position].lot, depth: queues[index][position].depth, kg: take))
-                    remaining -= take
-                    queues[index][position].kg -= take
-                    if queues[index][position].kg <= 1e-9 { drained += 1 } else { break }
+                // First-in-first-out over the stock no later named transfer needs, then over the
+                // rest. A lot's reserved part is its earliest holdings (a named draw takes those).
+                reservationLeft.removeAll(keepingCapacity: true)
+                free.removeAll(keepingCapacity: true)
+                for holding in queues[index] {
+                    let left = reservationLeft[holding.lot] ?? reserved[pair(parties.from, holding.lot)] ?? 0
+                    let kept = min(left, holding.kg)
+                    reservationLeft[holding.lot] = left - kept
+                    free.append(holding.kg - kept)
                 }
-                queues[index].removeFirst(drained)
+                for pass in 0..<2 {
+                    for position in queues[index].indices where remaining > 0 {
+                        let available = pass == 0 ? free[position] : queues[index][position].kg
+                        guard available > 1e-9 else { continue }
+                        let take = min(remaining, available)
+                        draws.append(Holding(lot: queues[index][position].lot, depth: queues[index][position].depth, kg: take))
+                        remaining -= take
+                        queues[index][position].kg -= take
+                        if pass == 0 { free[position] -= take }
+                    }
+                }
+                queues[index].removeAll { $0.kg <= 1e-9 }
             }
             // One step per lot drawn; the receiver holds each draw one hop deeper.
             var recorded: [Int32] = []

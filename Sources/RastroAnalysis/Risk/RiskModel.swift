@@ -6,37 +6,37 @@ public import RastroModel
 /// `risk = 1 / (1 + exp(−(intercept + Σ weight × strength)))`, where each rule that fires has a
 /// strength in (0, 1]. `rastro analyze --rules FILE` reads another one (JSON, these keys).
 public struct RiskConfig: Sendable, Hashable, Codable {
-    public var version = "rastro-risk-4"
+    public var version = "rastro-risk-5"
     /// Fitted by `scripts/analysis/calibrate.py` (logistic regression, L2 1.0) on the realistic
     /// medium worlds of seeds 1001, 2002 and 3003 together; rules the fit gave a negative weight
     /// (they fire more on honest consignments in those worlds) are set to 0 rather than allowed to
     /// lower a risk. Measured on unseen seeds in docs/benchmarks.md.
-    public var intercept = -4.829
+    public var intercept = -5.147
     /// Rule name → weight (log-odds per unit of strength).
     public var weights: [String: Double] = [
-        "associated_with_incident_party": 0.801,
-        "dark_and_late": 0.68,
-        "dark_stop": 0.953,
-        "fentanyl_precursor": 1.117,
-        "holder_recurring_stop": 1.018,
-        "late_arrival": 0.715,
-        "mass_balance_gap": 0.322,
-        "mislabelling": 2.078,
+        "associated_with_incident_party": 0.322,
+        "dark_and_late": 0.948,
+        "dark_stop": 0.942,
+        "fentanyl_precursor": 1.089,
+        "holder_recurring_stop": 1.086,
+        "late_arrival": 0.658,
+        "mass_balance_gap": 0.463,
+        "mislabelling": 1.986,
         "missing_usage_report": 0.0,
-        "named_in_incident": 0.551,
-        "new_importer": 2.952,
-        "pen_missing": 1.06,
-        "recurring_stop": 3.854,
-        "reseller_consumption": 3.148,
-        "residential_address": 1.192,
+        "named_in_incident": 0.76,
+        "new_importer": 3.177,
+        "pen_missing": 0.895,
+        "recurring_stop": 4.247,
+        "reseller_consumption": 3.592,
+        "residential_address": 1.52,
         "route_deviation": 0.0,
-        "structuring": 3.696,
-        "table_i_precursor": 0.735,
-        "tax_id_problem": 0.884,
-        "tracking_gap": 0.648,
-        "transshipment": 0.292,
-        "unknown_address": 0.492,
-        "unregistered_importer": 2.926,
+        "structuring": 3.827,
+        "table_i_precursor": 0.782,
+        "tax_id_problem": 0.728,
+        "tracking_gap": 0.635,
+        "transshipment": 0.232,
+        "unknown_address": 0.429,
+        "unregistered_importer": 3.765,
         "unusual_quantity": 0.0,
     ]
     /// A company registered less than this many days before an import is new.

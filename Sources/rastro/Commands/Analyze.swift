@@ -11,7 +11,8 @@ struct Analyze: AsyncParsableCommand {
         abstract: "Resolve parties, follow the chemicals and score every consignment, entity and area, with reasons.",
         discussion: """
             Runs entity resolution (incremental, as `rastro resolve`), then every analysis over \
-            what the node holds: custody traces (named lots exactly, the rest first-in-first-out), \
+            what the node holds: custody traces (named lots exactly, the rest first-in-first-out, \
+            keeping the stock a later transfer names), \
             mass balance per party, chemical and reporting period, route evidence per leg (off the \
             corridor, dwells away from known sites, tracking gaps, late arrivals), the red-flag \
             rules and their scores, and areas. Stores the run; `rastro findings`, `rastro alerts` \
