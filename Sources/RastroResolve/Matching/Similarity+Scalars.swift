@@ -73,7 +73,7 @@ extension Similarity {
 
 extension Similarity {
     /// How two names' words correspond (`wordsAgree`).
-    enum WordAgreement: Comparable {
+    enum WordAgreement {
         /// A word of the name with fewer words has no counterpart in the other.
         case none
         /// Every word of the name with fewer words has a counterpart, and the other has more words.

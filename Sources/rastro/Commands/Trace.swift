@@ -11,7 +11,8 @@ struct Trace: AsyncParsableCommand {
         discussion: """
             Transfers that name the consignment move its lot exactly; the others are allocated \
             through each holder first-in-first-out, keeping the stock a later transfer names \
-            (docs/analysis.md explains the rule and its limits). Parties are the entities of the last `rastro resolve` or `rastro analyze`.
+            (docs/analysis.md explains the rule and its limits). Parties are the entities of the \
+            last `rastro resolve` or `rastro analyze`.
 
             Examples:
               rastro trace C-26-1234567
