@@ -1,4 +1,5 @@
 public import Foundation
+@_spi(Testing) import RastroStore
 
 /// Runs the built `rastro` executable, as users do.
 public enum RastroProcess {
@@ -91,9 +92,5 @@ extension Process {
 /// with `waitUntilExit` on them left none to the servers and stores other tests run in-process,
 /// whose requests then timed out (a CI run's 503 test got no answer in 30 s).
 public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.name = "rastro-tests-blocking"
-        thread.start()
-    }
+    try await onThreadOfItsOwn(named: "rastro-tests-blocking", body)
 }

@@ -218,11 +218,7 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
     /// Runs `body` on a new thread and waits for it without holding a cooperative thread. For
     /// waits on another connection's lock, which are rare and long next to a thread's start.
     static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try body() }) }
-            thread.name = "rastro-sqlite-wait"
-            thread.start()
-        }
+        try await onThreadOfItsOwn(named: "rastro-sqlite-wait", body)
     }
 
     /// `lockForWrite` from an `async` caller: the lock at once if it is free, else the wait on a
@@ -324,4 +320,15 @@ final class SQLiteDatabase: SQLConnection, @unchecked Sendable {
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
+}
+
+/// Runs `body`, which blocks, on a new thread named `name`, and waits for it without holding one
+/// of Swift's cooperative threads (as many as the machine has cores). The tests' helpers use it
+/// too (`offThePool` in RastroTesting).
+@_spi(Testing) public func onThreadOfItsOwn<T: Sendable>(named name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.name = name
+        thread.start()
+    }
 }
