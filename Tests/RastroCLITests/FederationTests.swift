@@ -198,6 +198,13 @@ func makeCertificate(in folder: String) async throws -> (cert: String, key: Stri
                 "the US node's reads are in Mexico's audit log")
     }
 
+    /// The state letter of a process (`R`, `S`, `T` for stopped …) from `/proc/PID/stat`, nil when gone.
+    static func state(of pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ").first.map(String.init)
+    }
+
     /// A pull killed mid-way (SIGKILL) and run again ends with exactly the records of a pull that
     /// was never interrupted: no page lost, none doubled.
     @Test func aKilledPullResumesExactly() async throws {
@@ -220,20 +227,29 @@ func makeCertificate(in folder: String) async throws -> (cert: String, key: Stri
 
         let target = TestBackend.sqlite.freshURL()
         ok(try await rastro(["init", "--organization", "MX-FGR", "--country", "MX"], target), "init target")
-        // The cursor is read from the target's file, in this process: a `rastro sync status` per
-        // look took longer, on a loaded machine, than the whole pull.
+        // The pull runs a millisecond at a time: stopped (SIGSTOP) between steps, its cursor read
+        // from the target's file in this process, and killed while stopped once some but not all
+        // of the records are in. Watching it run freely lost the race on a loaded machine: the
+        // whole pull finished between two looks.
+        let referenceStore = try await Store.open(try DatabaseURL(parsing: reference))
+        let total = try await referenceStore.queryForTests("SELECT objects_loaded FROM sync_cursors").first?["objects_loaded"].integer ?? 0
+        await referenceStore.close()
         let watcher = try await Store.open(try DatabaseURL(parsing: target))
         let process = try RastroProcess.start(pull + ["--database", target], environment: environment)
+        let pid = process.processIdentifier
         var killedAt: Int64 = 0
-        for _ in 0..<6_000 {
+        for _ in 0..<60_000 {
+            try await Task.sleep(for: .milliseconds(1))
+            kill(pid, SIGSTOP)
+            while process.isRunning, Self.state(of: pid) != "T" { try await Task.sleep(for: .microseconds(100)) }
+            guard process.isRunning else { break }
             let loaded = (try? await watcher.queryForTests("SELECT objects_loaded FROM sync_cursors"))?.first?["objects_loaded"].integer ?? 0
-            if loaded > 0 {
-                kill(process.processIdentifier, SIGKILL)
+            if loaded > 0, loaded < total {
+                kill(pid, SIGKILL)
                 killedAt = loaded
                 break
             }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(5))
+            kill(pid, SIGCONT)
         }
         await process.exited()
         await watcher.close()
