@@ -135,6 +135,86 @@ private func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 1e-9 }
         #expect(try #require(shortGraph.trace("C-NEW")).holdings == ["LAB": 50])
     }
 
+    /// Unnamed sales that add up exactly to what is left of one lot are that lot's, whatever
+    /// first-in-first-out would say; the match is made when the lot arrives.
+    @Test func unnamedSalesThatAddUpToALotAreThatLot() throws {
+        var world = CustodyWorld()
+        try world.importLot("C-OLD", on: "2026-01-10", kg: 100)
+        try world.importLot("C-NEW", on: "2026-02-10", kg: 90)
+        try world.sell("T-1", on: "2026-02-15", kg: 36.5, from: "IMP", to: "DIST")
+        try world.sell("T-2", on: "2026-02-20", kg: 20, from: "IMP", to: "LAB")
+        try world.sell("T-3", on: "2026-03-01", kg: 53.5, from: "IMP", to: "SHOP")
+        let graph = world.graph()
+
+        // 36.5 + 53.5 = 90 is the only set that makes C-NEW; nothing makes C-OLD's 100.
+        let new = try #require(graph.trace("C-NEW"))
+        #expect(new.steps.map(\.transferID) == ["T-1", "T-3"])
+        #expect(new.steps.map(\.allocation) == [.matched, .matched])
+        #expect(new.holdings == ["DIST": 36.5, "SHOP": 53.5])
+        // T-2 is drawn first-in-first-out from what no match holds: C-OLD.
+        let old = try #require(graph.trace("C-OLD"))
+        #expect(old.steps.map(\.transferID) == ["T-2"] && old.steps.map(\.allocation) == [.fifo])
+        #expect(old.holdings == ["LAB": 20, "IMP": 80])
+
+        // The buyer's own unnamed resales that add up to what it received follow the lot on.
+        try world.sell("T-4", on: "2026-03-10", kg: 12, from: "SHOP", to: "USER-1")
+        try world.sell("T-5", on: "2026-03-20", kg: 41.5, from: "SHOP", to: "USER-2")
+        let deeper = try #require(world.graph().trace("C-NEW"))
+        #expect(deeper.steps.map(\.transferID) == ["T-1", "T-3", "T-4", "T-5"])
+        #expect(deeper.steps.map(\.allocation) == [.matched, .matched, .matched, .matched])
+        #expect(deeper.steps.map(\.depth) == [1, 1, 2, 2])
+        #expect(deeper.holdings == ["DIST": 36.5, "USER-1": 12, "USER-2": 41.5])
+    }
+
+    /// Only sales that name no lot, that come within the window after the receipt, and that
+    /// make up the receipt in exactly one way are matched; the lot's named sales count first.
+    @Test func aQuantityMatchMustBeUniqueAndSoon() throws {
+        // Two ways to make 90 (45 + 45 from three sales of 45): no match, first-in-first-out.
+        var ambiguous = CustodyWorld()
+        try ambiguous.importLot("C-OLD", on: "2026-01-10", kg: 100)
+        try ambiguous.importLot("C-NEW", on: "2026-02-10", kg: 90)
+        for (index, day) in ["2026-02-15", "2026-02-20", "2026-02-25"].enumerated() {
+            try ambiguous.sell("T-\(index + 1)", on: day, kg: 45, from: "IMP", to: "BUYER-\(index + 1)")
+        }
+        let old = try #require(ambiguous.graph().trace("C-OLD"))
+        #expect(old.steps.map(\.quantityKg) == [45, 45, 10])
+        #expect(old.steps.allSatisfy { $0.allocation == .fifo })
+
+        // The same sales as in the test above, but 61 days after the arrival: too late to match.
+        var late = CustodyWorld()
+        try late.importLot("C-OLD", on: "2026-01-10", kg: 100)
+        try late.importLot("C-NEW", on: "2026-02-10", kg: 90)
+        try late.sell("T-1", on: "2026-02-15", kg: 36.5, from: "IMP", to: "DIST")
+        try late.sell("T-3", on: "2026-04-12", kg: 53.5, from: "IMP", to: "SHOP")
+        let lateOld = try #require(late.graph().trace("C-OLD"))
+        #expect(lateOld.steps.map(\.transferID) == ["T-1", "T-3"])
+        #expect(lateOld.steps.map(\.allocation) == [.fifo, .fifo])
+
+        // Seven sales of 10 make C-NEW's 70, and six of them C-OLD's 60 in seven ways: more than
+        // six parts is no match, and neither are the seven ways; all first-in-first-out.
+        var many = CustodyWorld()
+        try many.importLot("C-OLD", on: "2026-01-10", kg: 60)
+        try many.importLot("C-NEW", on: "2026-02-10", kg: 70)
+        for index in 1...7 { try many.sell("T-\(index)", on: "2026-02-1\(index)", kg: 10, from: "IMP", to: "B-\(index)") }
+        let manyGraph = many.graph()
+        #expect(try #require(manyGraph.trace("C-OLD")).steps.map(\.transferID) == (1...6).map { "T-\($0)" })
+        #expect(try #require(manyGraph.trace("C-NEW")).steps.map(\.allocation) == [.fifo])
+
+        // A sale naming C-NEW carries 30 of its 90: the unnamed sales make up the other 60.
+        var named = CustodyWorld()
+        try named.importLot("C-OLD", on: "2026-01-10", kg: 100)
+        try named.importLot("C-NEW", on: "2026-02-10", kg: 90)
+        try named.sell("T-1", on: "2026-02-12", kg: 30, from: "IMP", to: "DIST", lot: "C-NEW")
+        try named.sell("T-2", on: "2026-02-15", kg: 25, from: "IMP", to: "LAB")
+        try named.sell("T-3", on: "2026-03-01", kg: 35, from: "IMP", to: "SHOP")
+        let graph = named.graph()
+        let new = try #require(graph.trace("C-NEW"))
+        #expect(new.steps.map(\.transferID) == ["T-1", "T-2", "T-3"])
+        #expect(new.steps.map(\.allocation) == [.exact, .matched, .matched])
+        #expect(new.holdings == ["DIST": 30, "LAB": 25, "SHOP": 35])
+        #expect(try #require(graph.trace("C-OLD")).holdings == ["IMP": 100])
+    }
+
     @Test func anOverSaleLeavesAnUnattributedRemainder() throws {
         var world = CustodyWorld()
         try world.importLot("C-1", on: "2026-01-10", kg: 100)

@@ -20,7 +20,7 @@ import Testing
                                 CustodyStepRow(seq: 2, transferID: "T-3", date: "2026-02-05", fromEntity: "E-A", toEntity: "E-C \"quoted\"",
                                                quantityKg: 5, transferKg: 5, allocation: "fifo", depth: 2),
                                 CustodyStepRow(seq: 3, transferID: "T-4", date: "2026-03-01", fromEntity: "E-B", toEntity: "E-A",
-                                               quantityKg: 17.5, transferKg: 20, allocation: "fifo", depth: 2)]),
+                                               quantityKg: 17.5, transferKg: 20, allocation: "matched", depth: 2)]),
         CustodyTraceRow(consignmentID: "C-2", runID: "", importer: "E-IMP", chemical: "94-59-7", arrivalDate: "2026-04-01",
                         importedKg: 10, unaccountedKg: 0, holdings: "{}", steps: []),
     ]
@@ -47,7 +47,7 @@ import Testing
         // Back to a value, holdings included (keys with quotes survive the JSON).
         let trace = try #require(CustodyTrace(stored))
         #expect(trace.holdings == ["E-B": 12.5, "E-C \"quoted\"": 5])
-        #expect(trace.steps.map(\.allocation) == [.exact, .fifo, .fifo, .fifo])
+        #expect(trace.steps.map(\.allocation) == [.exact, .fifo, .fifo, .matched])
         #expect(trace.row(runID: "run-1") == stored)
 
         // The next run replaces the traces whole.

@@ -8,6 +8,9 @@ public struct CustodyStep: Sendable, Hashable, Codable {
         case exact
         /// The transfer names none; its quantity was drawn first-in-first-out from the sender's lots.
         case fifo
+        /// The transfer names none, but it is one of the only set of the sender's unnamed transfers
+        /// that adds up to what the sender received of one lot (see `CustodyGraph`).
+        case matched
     }
 
     public var transferID: String
@@ -54,11 +57,23 @@ public struct CustodyTrace: Sendable, Hashable, Codable {
 ///
 /// - A transfer that names a known consignment moves that lot exactly, capped at what the sender
 ///   still holds of it; any excess is unattributed (it belongs to no traced lot).
-/// - A transfer that names none (or names a consignment not in the data) is allocated
-///   first-in-first-out from the sender's holdings of the same chemical: the lot the sender
-///   received first is drawn first, then the next; what exceeds all its holdings is unattributed.
+/// - When a party receives part of a lot (an import, or a draw of a transfer), what its later
+///   transfers naming that lot will not carry is matched by quantity: if exactly one set of at
+///   most `QuantityMatcher.maxParts` of its transfers that name no lot (of the same chemical, not
+///   matched yet, the `candidateLimit` earliest within `windowDays` of the receipt) adds up to it
+///   within `toleranceKg`, those transfers draw that lot (`matched`), as if they named it. Two
+///   sets or more are no match. Whatever a matched transfer does not find of its lot is drawn as
+///   below.
+/// - A transfer that names none (or names a consignment not in the data) and is not matched is
+///   allocated first-in-first-out from the sender's holdings of the same chemical: the lot the
+///   sender received first is drawn first, then the next, each first from the stock that no
+///   later named or matched transfer of the sender takes and then from the rest; what exceeds
+///   all its holdings is unattributed.
 ///
 /// Limits: FIFO is a convention, not knowledge — a distributor may well have sold the newer lot.
+/// A quantity match is evidence, not proof: lots repacked, sold in package sizes or mixed do not
+/// add up, and round quantities can add up by chance (hence the uniqueness rule); a match is
+/// made when the lot arrives, so an earlier lot may take a set a later one would also make.
 /// Mixing of lots, losses, consumption, returns and data errors are not modelled (a transfer dated
 /// before the lot reached its sender finds nothing to draw). A transfer recorded late changes
 /// earlier allocations when the analysis is run again.
@@ -75,7 +90,7 @@ public struct CustodyGraph: Sendable {
         var to: Int32
         var kg: Double
         var depth: Int32
-        var exact: Bool
+        var allocation: CustodyStep.Allocation
     }
 
     struct Lot {
@@ -192,6 +207,56 @@ public struct CustodyGraph: Sendable {
             reserved[pair(senders[index].from, Int32(named)), default: 0] += transfer.quantityKg
         }
 
+        // The unnamed transfers out of each (sender, chemical), in event order: the candidates of
+        // a quantity match when the sender receives a lot.
+        var unnamedOut: [Int64: [Int32]] = [:]
+        var dayOf = [Int](repeating: 0, count: transfers.count)
+        for event in events where event.order == 1 {
+            let transfer = transfers[Int(event.index)]
+            dayOf[Int(event.index)] = event.day
+            guard transfer.consignmentID.flatMap({ graph.lotIndex[$0] }) == nil, transfer.quantityKg > 0, transfer.quantityKg.isFinite
+            else { continue }
+            let parties = senders[Int(event.index)]
+            unnamedOut[pair(parties.from, parties.chemical), default: []].append(event.index)
+        }
+        var unnamedDone: [Int64: Int] = [:]
+        var processed = [Bool](repeating: false, count: transfers.count)
+        var matchedLot = [Int32](repeating: -1, count: transfers.count)
+        // Per (sender, lot): what matched transfers still to come will draw, and how much of the
+        // named reservation a receipt has already set against its quantity.
+        var matchedReserve: [Int64: Double] = [:]
+        var namedCounted: [Int64: Double] = [:]
+        var matcher = QuantityMatcher()
+
+        /// `holder` received `kg` of `lot` on `day`. What its transfers naming the lot will not
+        /// carry should leave in its unnamed transfers; when exactly one set of those (soon after,
+        /// not matched yet) adds up to it, they are that lot's.
+        func matchReceipt(holder: Int32, lot: Int32, kg: Double, day: Int) {
+            let key = pair(holder, graph.lots[Int(lot)].chemical)
+            guard let candidates = unnamedOut[key] else { return }
+            let lotKey = pair(holder, lot)
+            let namedLeft = max(0, (reserved[lotKey] ?? 0) - (namedCounted[lotKey] ?? 0))
+            let byNamed = min(kg, namedLeft)
+            namedCounted[lotKey, default: 0] += byNamed
+            let target = kg - byNamed
+            guard target > QuantityMatcher.toleranceKg else { return }
+            var position = unnamedDone[key] ?? 0
+            while position < candidates.count, processed[Int(candidates[position])] { position += 1 }
+            unnamedDone[key] = position
+            var chosen: [Int32] = []
+            while position < candidates.count, chosen.count < QuantityMatcher.candidateLimit {
+                let transfer = candidates[position]
+                position += 1
+                if dayOf[Int(transfer)] > day + QuantityMatcher.windowDays { break }
+                if !processed[Int(transfer)], matchedLot[Int(transfer)] < 0 { chosen.append(transfer) }
+            }
+            guard let picked = matcher.uniqueSubset(chosen.map { transfers[Int($0)].quantityKg }, target: target) else { return }
+            for offset in picked {
+                matchedLot[Int(chosen[offset])] = lot
+                matchedReserve[lotKey, default: 0] += transfers[Int(chosen[offset])].quantityKg
+            }
+        }
+
         var draws: [Holding] = []
         var reservationLeft: [Int32: Double] = [:]
         var free: [Double] = []
@@ -200,6 +265,7 @@ public struct CustodyGraph: Sendable {
                 let lot = graph.lots[Int(event.index)]
                 guard lot.importedKg > 0, lot.importedKg.isFinite else { continue }
                 receive(pair(lot.importer, lot.chemical), Holding(lot: event.index, depth: 0, kg: lot.importedKg))
+                matchReceipt(holder: lot.importer, lot: event.index, kg: lot.importedKg, day: event.day)
                 continue
             }
             let transfer = transfers[Int(event.index)]
@@ -208,32 +274,49 @@ public struct CustodyGraph: Sendable {
             guard remaining > 0, remaining.isFinite else { continue }
             draws.removeAll(keepingCapacity: true)
             let named = transfer.consignmentID.flatMap { graph.lotIndex[$0] }
+            processed[Int(event.index)] = true
+            var allocation: CustodyStep.Allocation = named != nil ? .exact : .fifo
+            // The lot this transfer draws by name, or by its quantity match.
+            var drawLot: Int32? = named.map { Int32($0) }
+            if named == nil, matchedLot[Int(event.index)] >= 0 {
+                drawLot = matchedLot[Int(event.index)]
+                allocation = .matched
+                let key = pair(parties.from, matchedLot[Int(event.index)])
+                if let left = matchedReserve[key] { matchedReserve[key] = left - transfer.quantityKg > 1e-9 ? left - transfer.quantityKg : nil }
+            }
             if let named {
                 let key = pair(parties.from, Int32(named))
                 if let left = reserved[key] { reserved[key] = left - transfer.quantityKg > 1e-9 ? left - transfer.quantityKg : nil }
-                let chem = graph.lots[named].chemical
-                guard let index = queueOf[pair(parties.from, chem)] else { continue }
-                var position = 0
-                while position < queues[index].count, remaining > 0 {
-                    if queues[index][position].lot == Int32(named) {
-                        let take = min(remaining, queues[index][position].kg)
-                        draws.append(Holding(lot: Int32(named), depth: queues[index][position].depth, kg: take))
-                        remaining -= take
-                        queues[index][position].kg -= take
-                        if queues[index][position].kg <= 1e-9 {
-                            queues[index].remove(at: position)
-                            continue
+            }
+            if let lot = drawLot {
+                let chem = graph.lots[Int(lot)].chemical
+                if let index = queueOf[pair(parties.from, chem)] {
+                    var position = 0
+                    while position < queues[index].count, remaining > 0 {
+                        if queues[index][position].lot == lot {
+                            let take = min(remaining, queues[index][position].kg)
+                            draws.append(Holding(lot: lot, depth: queues[index][position].depth, kg: take))
+                            remaining -= take
+                            queues[index][position].kg -= take
+                            if queues[index][position].kg <= 1e-9 {
+                                queues[index].remove(at: position)
+                                continue
+                            }
                         }
+                        position += 1
                     }
-                    position += 1
                 }
-            } else if let index = queueOf[pair(parties.from, parties.chemical)] {
-                // First-in-first-out over the stock no later named transfer needs, then over the
-                // rest. A lot's reserved part is its earliest holdings (a named draw takes those).
+            }
+            // A named transfer's excess over its lot is unattributed; an unnamed one's (matched or
+            // not) is drawn first-in-first-out.
+            if named == nil, remaining > 1e-9, let index = queueOf[pair(parties.from, parties.chemical)] {
+                // First-in-first-out over the stock no later named or matched transfer needs, then
+                // over the rest. A lot's reserved part is its earliest holdings (such a draw takes those).
                 reservationLeft.removeAll(keepingCapacity: true)
                 free.removeAll(keepingCapacity: true)
                 for holding in queues[index] {
-                    let left = reservationLeft[holding.lot] ?? reserved[pair(parties.from, holding.lot)] ?? 0
+                    let key = pair(parties.from, holding.lot)
+                    let left = reservationLeft[holding.lot] ?? ((reserved[key] ?? 0) + (matchedReserve[key] ?? 0))
                     let kept = min(left, holding.kg)
                     reservationLeft[holding.lot] = left - kept
                     free.append(holding.kg - kept)
@@ -256,13 +339,15 @@ public struct CustodyGraph: Sendable {
             for draw in draws {
                 let lot = Int(draw.lot)
                 receive(pair(parties.to, graph.lots[lot].chemical), Holding(lot: draw.lot, depth: draw.depth + 1, kg: draw.kg))
+                matchReceipt(holder: parties.to, lot: draw.lot, kg: draw.kg, day: event.day)
+                let how: CustodyStep.Allocation = allocation == .matched && draw.lot != drawLot ? .fifo : allocation
                 if recorded.contains(draw.lot), let last = graph.lots[lot].steps.indices.last {
                     graph.lots[lot].steps[last].kg += draw.kg
                     graph.lots[lot].steps[last].depth = min(graph.lots[lot].steps[last].depth, draw.depth + 1)
                 } else {
                     recorded.append(draw.lot)
                     graph.lots[lot].steps.append(RawStep(transfer: event.index, from: parties.from, to: parties.to, kg: draw.kg,
-                                                         depth: draw.depth + 1, exact: named != nil))
+                                                         depth: draw.depth + 1, allocation: how))
                 }
             }
         }
@@ -302,7 +387,7 @@ public struct CustodyGraph: Sendable {
             let transfer = transferInfo[Int(step.transfer)]
             return CustodyStep(transferID: transfer.id, date: transfer.date, fromEntity: entities[Int(step.from)],
                                toEntity: entities[Int(step.to)], quantityKg: step.kg, transferKg: transfer.kg,
-                               allocation: step.exact ? .exact : .fifo, depth: Int(step.depth))
+                               allocation: step.allocation, depth: Int(step.depth))
         }
         var holdings: [String: Double] = [:]
         for (holder, kg) in lot.holdings { holdings[entities[Int(holder)]] = kg }
@@ -312,3 +397,62 @@ public struct CustodyGraph: Sendable {
     }
 }
 
+
+/// Finds the one set of quantities that adds up to a target (see `CustodyGraph`): at most
+/// `maxParts` of them, equal within `toleranceKg`. Two sets or more, or a search longer than
+/// `nodeBudget` steps, count as none: an ambiguous match is no match.
+struct QuantityMatcher {
+    /// How long after a receipt its unnamed transfers are looked for.
+    static let windowDays = 60
+    /// How many of them, the earliest first.
+    static let candidateLimit = 24
+    static let maxParts = 6
+    static let toleranceKg = 0.05
+    static let nodeBudget = 20_000
+
+    private var order: [Int] = []
+    private var values: [Double] = []
+    private var prefix: [Double] = []
+    private var stack: [Int] = []
+    private var found: [Int]?
+    private var solutions = 0
+    private var nodes = 0
+
+    /// The offsets in `quantities` of the only subset that sums to `target`, or nil.
+    mutating func uniqueSubset(_ quantities: [Double], target: Double) -> [Int]? {
+        order = quantities.indices.filter { quantities[$0] > 2 * Self.toleranceKg && quantities[$0].isFinite }
+            .sorted { (quantities[$0], $1) > (quantities[$1], $0) }
+        values = order.map { quantities[$0] }
+        prefix = [0]
+        for value in values { prefix.append(prefix[prefix.count - 1] + value) }
+        stack.removeAll(keepingCapacity: true)
+        found = nil
+        solutions = 0
+        nodes = 0
+        search(from: 0, remaining: target)
+        guard solutions == 1, nodes <= Self.nodeBudget, let found else { return nil }
+        return found.map { order[$0] }.sorted()
+    }
+
+    /// Values are in descending order: the largest sum of `k` more from `start` on is the next `k`.
+    private mutating func search(from start: Int, remaining: Double) {
+        nodes += 1
+        if abs(remaining) <= Self.toleranceKg {
+            solutions += 1
+            if solutions == 1 { found = stack }
+            return
+        }
+        let parts = Self.maxParts - stack.count
+        guard parts > 0, start < values.count, solutions < 2, nodes <= Self.nodeBudget else { return }
+        if prefix[min(values.count, start + parts)] - prefix[start] < remaining - Self.toleranceKg { return }
+        for next in start..<values.count {
+            guard solutions < 2, nodes <= Self.nodeBudget else { return }
+            if values[next] > remaining + Self.toleranceKg { continue }
+            // What is left from `next` on, all of it, is too little.
+            if prefix[values.count] - prefix[next] < remaining - Self.toleranceKg { return }
+            stack.append(next)
+            search(from: next + 1, remaining: remaining - values[next])
+            stack.removeLast()
+        }
+    }
+}

@@ -6,37 +6,37 @@ public import RastroModel
 /// `risk = 1 / (1 + exp(−(intercept + Σ weight × strength)))`, where each rule that fires has a
 /// strength in (0, 1]. `rastro analyze --rules FILE` reads another one (JSON, these keys).
 public struct RiskConfig: Sendable, Hashable, Codable {
-    public var version = "rastro-risk-5"
+    public var version = "rastro-risk-6"
     /// Fitted by `scripts/analysis/calibrate.py` (logistic regression, L2 1.0) on the realistic
     /// medium worlds of seeds 1001, 2002 and 3003 together; rules the fit gave a negative weight
     /// (they fire more on honest consignments in those worlds) are set to 0 rather than allowed to
     /// lower a risk. Measured on unseen seeds in docs/benchmarks.md.
-    public var intercept = -5.147
+    public var intercept = -5.401
     /// Rule name → weight (log-odds per unit of strength).
     public var weights: [String: Double] = [
-        "associated_with_incident_party": 0.322,
-        "dark_and_late": 0.948,
-        "dark_stop": 0.942,
-        "fentanyl_precursor": 1.089,
-        "holder_recurring_stop": 1.086,
-        "late_arrival": 0.658,
-        "mass_balance_gap": 0.463,
-        "mislabelling": 1.986,
+        "associated_with_incident_party": 0.254,
+        "dark_and_late": 0.99,
+        "dark_stop": 1.029,
+        "fentanyl_precursor": 1.084,
+        "holder_recurring_stop": 1.497,
+        "late_arrival": 0.763,
+        "mass_balance_gap": 0.377,
+        "mislabelling": 2.114,
         "missing_usage_report": 0.0,
-        "named_in_incident": 0.76,
-        "new_importer": 3.177,
-        "pen_missing": 0.895,
-        "recurring_stop": 4.247,
-        "reseller_consumption": 3.592,
-        "residential_address": 1.52,
+        "named_in_incident": 0.804,
+        "new_importer": 3.33,
+        "pen_missing": 0.946,
+        "recurring_stop": 5.108,
+        "reseller_consumption": 4.247,
+        "residential_address": 1.571,
         "route_deviation": 0.0,
-        "structuring": 3.827,
-        "table_i_precursor": 0.782,
-        "tax_id_problem": 0.728,
-        "tracking_gap": 0.635,
-        "transshipment": 0.232,
-        "unknown_address": 0.429,
-        "unregistered_importer": 3.765,
+        "structuring": 3.931,
+        "table_i_precursor": 0.838,
+        "tax_id_problem": 0.887,
+        "tracking_gap": 0.774,
+        "transshipment": 0.297,
+        "unknown_address": 0.328,
+        "unregistered_importer": 3.853,
         "unusual_quantity": 0.0,
     ]
     /// A company registered less than this many days before an import is new.

@@ -11,8 +11,9 @@ struct Analyze: AsyncParsableCommand {
         abstract: "Resolve parties, follow the chemicals and score every consignment, entity and area, with reasons.",
         discussion: """
             Runs entity resolution (incremental, as `rastro resolve`), then every analysis over \
-            what the node holds: custody traces (named lots exactly, the rest first-in-first-out, \
-            keeping the stock a later transfer names), \
+            what the node holds: custody traces (named lots exactly; unnamed transfers matched to \
+            a lot when they alone add up to it, the rest first-in-first-out, keeping the stock a \
+            later transfer names), \
             mass balance per party, chemical and reporting period, route evidence per leg (off the \
             corridor, dwells away from known sites, tracking gaps, late arrivals), the red-flag \
             rules and their scores, and areas. Stores the run; `rastro findings`, `rastro alerts` \

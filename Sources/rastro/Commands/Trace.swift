@@ -9,9 +9,11 @@ struct Trace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Follow one consignment from the port: who held how much, when, by which vehicle, and what is unaccounted for.",
         discussion: """
-            Transfers that name the consignment move its lot exactly; the others are allocated \
-            through each holder first-in-first-out, keeping the stock a later transfer names \
-            (docs/analysis.md explains the rule and its limits). Parties are the entities of the \
+            Transfers that name the consignment move its lot exactly. Unnamed transfers are \
+            "matched" to a lot when they are the only set of a holder's unnamed transfers, soon \
+            after it received the lot, that adds up to it; the others are allocated through each \
+            holder first-in-first-out, keeping the stock a later transfer names \
+            (docs/analysis.md explains the rules and their limits). Parties are the entities of the \
             last `rastro resolve` or `rastro analyze`.
 
             Examples:
