@@ -211,7 +211,8 @@ public enum Simulator {
         return Truth(seed: options.seed, scale: options.scale.rawValue, difficulty: options.difficulty.rawValue,
                      periodStart: Calendar.date(WorldBuilder.firstDay), periodEnd: Calendar.date(WorldBuilder.firstDay + WorldBuilder.dayCount - 1),
                      consignmentIDs: traffic.consignments.map(\.id).sorted(), divertedConsignments: diverted, entities: entities,
-                     mentions: mentions, labs: builder.cast.activeLabs, raidedLabs: raidedWithIncidents(builder), schemes: traffic.schemes)
+                     mentions: mentions, labs: builder.cast.activeLabs, raidedLabs: raidedWithIncidents(builder), schemes: traffic.schemes,
+                     transferLots: Dictionary(traffic.transfers.map { ($0.id, $0.source) }, uniquingKeysWith: { first, _ in first }))
     }
 
     static func raidedWithIncidents(_ builder: TrafficBuilder) -> [Truth.Lab] {

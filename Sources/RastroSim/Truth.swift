@@ -25,10 +25,14 @@ public struct Truth: Sendable, Hashable, Codable {
     public var raidedLabs: [Lab]
     /// Each scheme at work, with the parties and records it involves.
     public var schemes: [Scheme]
+    /// Transfer id → the consignment whose lot it really carried (written whether or not the
+    /// transfer names it; `rastro evaluate` scores the custody traces with it). Absent in truth
+    /// files written before it existed.
+    public var transferLots: [String: String]?
 
     public init(format: String = Truth.currentFormat, seed: UInt64, scale: String, difficulty: String, periodStart: String,
                 periodEnd: String, consignmentIDs: [String], divertedConsignments: [DivertedConsignment], entities: [Entity],
-                mentions: [EntityMention], labs: [Lab], raidedLabs: [Lab], schemes: [Scheme]) {
+                mentions: [EntityMention], labs: [Lab], raidedLabs: [Lab], schemes: [Scheme], transferLots: [String: String]? = nil) {
         self.format = format
         self.seed = seed
         self.scale = scale
@@ -42,13 +46,14 @@ public struct Truth: Sendable, Hashable, Codable {
         self.labs = labs
         self.raidedLabs = raidedLabs
         self.schemes = schemes
+        self.transferLots = transferLots
     }
 
     enum CodingKeys: String, CodingKey {
         case format, seed, scale, difficulty
         case periodStart = "period_start", periodEnd = "period_end"
         case consignmentIDs = "consignment_ids", divertedConsignments = "diverted_consignments"
-        case entities, mentions, labs, raidedLabs = "raided_labs", schemes
+        case entities, mentions, labs, raidedLabs = "raided_labs", schemes, transferLots = "transfer_lots"
     }
 
     /// The diversion schemes the simulator plays.

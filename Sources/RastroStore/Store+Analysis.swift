@@ -230,6 +230,16 @@ extension Store {
             """, [.text(consignmentID), .text(consignmentID), .text(consignmentID)]).map(Self.stepRow)
     }
 
+    /// Every stored custody step of the last analysis, reduced to what `rastro evaluate` needs:
+    /// (consignment, transfer, kilograms of the lot, allocation), in consignment and step order.
+    public func storedAllocations() async throws -> [(consignmentID: String, transferID: String, kg: Double, allocation: String)] {
+        try await connection.query("""
+            SELECT consignment_id, transfer_id, quantity_kg, allocation FROM custody_steps ORDER BY consignment_id, seq
+            """, []).map { row in
+            (row["consignment_id"].text ?? "", row["transfer_id"].text ?? "", row["quantity_kg"].double ?? 0, row["allocation"].text ?? "")
+        }
+    }
+
     /// Consignment ids with a stored trace, in id order.
     public func storedTraceIDs() async throws -> [String] {
         try await connection.query("SELECT consignment_id FROM custody_traces ORDER BY consignment_id", []).compactMap { $0.values[0].text }

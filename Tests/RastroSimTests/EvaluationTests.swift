@@ -289,6 +289,44 @@ import Testing
         #expect(try JSONDecoder().decode(Evaluation.self, from: Data(text.utf8)) == result)
     }
 
+    /// Custody: the share of allocated kilograms on the transfer's true lot, overall and per kind
+    /// of allocation (a transfer counts under the kind of its largest step); transfers the truth
+    /// does not list are ignored; no figures without the truth's lots or without steps.
+    @Test func custodySharesAreByKilogramAndKind() throws {
+        var truth = Self.truth(consignments: ["C-1", "C-2"])
+        truth.transferLots = ["T-1": "C-1", "T-2": "C-1", "T-3": "C-2", "T-4": "C-2"]
+        let steps = [
+            Evaluator.Allocation(consignmentID: "C-1", transferID: "T-1", kg: 40, allocation: "exact"),
+            Evaluator.Allocation(consignmentID: "C-1", transferID: "T-2", kg: 30, allocation: "fifo"),
+            Evaluator.Allocation(consignmentID: "C-2", transferID: "T-2", kg: 10, allocation: "fifo"),
+            Evaluator.Allocation(consignmentID: "C-1", transferID: "T-3", kg: 20, allocation: "matched"),
+            Evaluator.Allocation(consignmentID: "C-9", transferID: "T-UNKNOWN", kg: 500, allocation: "fifo"),
+        ]
+        let custody = try #require(Evaluator.evaluate(findings: Findings(), truth: truth, allocations: steps).custody)
+        #expect(custody.transfers == 4 && custody.allocated == 3)
+        #expect(custody.allocatedKg == 100 && custody.rightKg == 70 && custody.share == 0.7)
+        #expect(custody.byAllocation["exact"] == Evaluation.Custody.Part(transfers: 1, allocatedKg: 40, rightKg: 40))
+        #expect(custody.byAllocation["fifo"] == Evaluation.Custody.Part(transfers: 1, allocatedKg: 40, rightKg: 30))
+        #expect(custody.byAllocation["matched"]?.share == 0)
+        #expect(custody.byAllocation.count == 3)
+        let report = Evaluator.evaluate(findings: Findings(), truth: truth, allocations: steps).report()
+        #expect(report.contains("  right lot                 0.700  (70 of 100 kg)"))
+        #expect(report.contains("    matched by quantity     0.000  (1 transfer)"))
+
+        // A findings file has no steps, an old truth no lots: null in JSON, n/a in the report.
+        #expect(Evaluator.evaluate(findings: Findings(), truth: truth).custody == nil)
+        let old = Self.truth(consignments: ["C-1"])
+        let none = Evaluator.evaluate(findings: Findings(), truth: old, allocations: steps)
+        #expect(none.custody == nil && none.report().contains("Custody: n/a"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(String(decoding: try encoder.encode(none), as: UTF8.self).contains("\"custody\":null"))
+        let full = Evaluator.evaluate(findings: Findings(), truth: truth, allocations: steps)
+        let text = String(decoding: try encoder.encode(full), as: UTF8.self)
+        #expect(text.contains("\"by_allocation\":{") && text.contains("\"allocated_kg\":100"))
+        #expect(try JSONDecoder().decode(Evaluation.self, from: Data(text.utf8)) == full)
+    }
+
     @Test func theReportShowsThreeDecimalsAndNA() {
         let truth = Self.truth(consignments: ["A", "B", "C"], diverted: ["A"], labs: [Self.labSites[0]])
         let report = Evaluator.evaluate(findings: Findings(consignments: Self.risks([("A", 0.9), ("B", 0.95)])), truth: truth).report()

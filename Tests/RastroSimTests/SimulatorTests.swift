@@ -113,6 +113,19 @@ import Testing
         #expect(truth.mentions.allSatisfy { entities.contains($0.entityID) })
         // Name variation is real: some entity is mentioned under several spellings.
         #expect(Dictionary(grouping: truth.mentions, by: \.entityID).values.contains { $0.count > 5 })
+
+        // Every transfer's true lot is a consignment of the world, and a transfer that names a
+        // consignment names that one.
+        let lots = try #require(truth.transferLots)
+        let transfers = try await records(.transfers)
+        #expect(Set(lots.keys) == Set(transfers.map(\.id)))
+        #expect(lots.values.allSatisfy { truth.consignmentIDs.contains($0) })
+        let named = transfers.compactMap { record -> (String, String)? in
+            guard case .text(let lot) = record["consignment_id"] else { return nil }
+            return (record.id, lot)
+        }
+        #expect(!named.isEmpty && named.count < transfers.count)
+        #expect(named.allSatisfy { lots[$0.0] == $0.1 })
     }
 
     @Test func evaluatorScoresTheTruthOneAndRandomFindingsChance() throws {

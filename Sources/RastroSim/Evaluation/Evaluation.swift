@@ -12,13 +12,102 @@ public struct Evaluation: Sendable, Hashable, Codable {
     public var consignments: Consignments
     public var entities: Entities
     public var areas: Areas
+    /// How the store's custody traces allocated each transfer, against the lot it really carried;
+    /// `nil` (JSON `null`) when the figures come from a findings file (findings hold no traces) or
+    /// the truth does not list the transfers' lots.
+    public var custody: Custody?
 
-    public init(format: String = Evaluation.currentFormat, world: World, consignments: Consignments, entities: Entities, areas: Areas) {
+    public init(format: String = Evaluation.currentFormat, world: World, consignments: Consignments, entities: Entities, areas: Areas,
+                custody: Custody? = nil) {
         self.format = format
         self.world = world
         self.consignments = consignments
         self.entities = entities
         self.areas = areas
+        self.custody = custody
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, world, consignments, entities, areas, custody
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(format, forKey: .format)
+        try container.encode(world, forKey: .world)
+        try container.encode(consignments, forKey: .consignments)
+        try container.encode(entities, forKey: .entities)
+        try container.encode(areas, forKey: .areas)
+        try container.encode(custody, forKey: .custody)
+    }
+
+    /// Custody traces against the truth's lot of each transfer: of the kilograms the traces
+    /// allocate to some lot, the share allocated to the lot the transfer really carried, overall
+    /// and per kind of allocation (`exact`: the transfer names its lot; `matched`: by quantity;
+    /// `fifo`: first-in-first-out). Kilograms no trace allocates (a transfer before its sender
+    /// held anything, an excess) are not counted: `transfers − allocated` says how many transfers
+    /// got no allocation at all.
+    public struct Custody: Sendable, Hashable, Codable {
+        /// Transfers whose lot the truth gives.
+        public var transfers: Int
+        /// Of those, transfers with at least one allocated kilogram.
+        public var allocated: Int
+        public var allocatedKg: Double
+        public var rightKg: Double
+        /// `rightKg ÷ allocatedKg`; `nil` when nothing is allocated.
+        public var share: Double?
+        /// The same per kind of allocation, keyed `exact`, `matched`, `fifo` (a kind with no
+        /// allocated transfer is left out).
+        public var byAllocation: [String: Part]
+
+        public struct Part: Sendable, Hashable, Codable {
+            public var transfers: Int
+            public var allocatedKg: Double
+            public var rightKg: Double
+            public var share: Double?
+
+            public init(transfers: Int, allocatedKg: Double, rightKg: Double) {
+                self.transfers = transfers
+                self.allocatedKg = allocatedKg
+                self.rightKg = rightKg
+                share = allocatedKg > 0 ? rightKg / allocatedKg : nil
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case transfers, allocatedKg = "allocated_kg", rightKg = "right_kg", share
+            }
+
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(transfers, forKey: .transfers)
+                try container.encode(allocatedKg, forKey: .allocatedKg)
+                try container.encode(rightKg, forKey: .rightKg)
+                try container.encode(share, forKey: .share)
+            }
+        }
+
+        public init(transfers: Int, allocated: Int, allocatedKg: Double, rightKg: Double, byAllocation: [String: Part]) {
+            self.transfers = transfers
+            self.allocated = allocated
+            self.allocatedKg = allocatedKg
+            self.rightKg = rightKg
+            share = allocatedKg > 0 ? rightKg / allocatedKg : nil
+            self.byAllocation = byAllocation
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case transfers, allocated, allocatedKg = "allocated_kg", rightKg = "right_kg", share, byAllocation = "by_allocation"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(transfers, forKey: .transfers)
+            try container.encode(allocated, forKey: .allocated)
+            try container.encode(allocatedKg, forKey: .allocatedKg)
+            try container.encode(rightKg, forKey: .rightKg)
+            try container.encode(share, forKey: .share)
+            try container.encode(byAllocation, forKey: .byAllocation)
+        }
     }
 
     /// Which simulated world the figures are about (copied from the truth).
@@ -241,11 +330,58 @@ public enum Evaluator {
     /// The mean Earth radius (IUGG) used for great-circle distances.
     public static let earthRadiusKm = 6371.0088
 
-    public static func evaluate(findings: Findings, truth: Truth) -> Evaluation {
+    /// `allocations`: the store's custody steps, when the findings are its last analysis's; the
+    /// custody section is computed only with them and a truth that lists the transfers' lots.
+    public static func evaluate(findings: Findings, truth: Truth, allocations: [Allocation]? = nil) -> Evaluation {
         Evaluation(
             world: Evaluation.World(seed: truth.seed, scale: truth.scale, difficulty: truth.difficulty),
             consignments: scoreConsignments(findings.consignments, truth: truth),
             entities: scoreEntities(findings.entities, truth: truth),
-            areas: scoreAreas(findings.areas, labs: truth.labs))
+            areas: scoreAreas(findings.areas, labs: truth.labs),
+            custody: allocations.flatMap { scoreCustody($0, truth: truth) })
+    }
+
+    /// One custody step: `kg` of transfer `transferID` allocated to lot `consignmentID`, and how.
+    public struct Allocation: Sendable, Hashable {
+        public var consignmentID: String
+        public var transferID: String
+        public var kg: Double
+        public var allocation: String
+
+        public init(consignmentID: String, transferID: String, kg: Double, allocation: String) {
+            self.consignmentID = consignmentID
+            self.transferID = transferID
+            self.kg = kg
+            self.allocation = allocation
+        }
+    }
+
+    /// See `Evaluation.Custody`. Steps of transfers the truth does not list are ignored; a
+    /// transfer counts under the kind of allocation of its largest step.
+    public static func scoreCustody(_ allocations: [Allocation], truth: Truth) -> Evaluation.Custody? {
+        guard let lots = truth.transferLots else { return nil }
+        var perTransfer: [String: (kg: Double, right: Double, kind: String, largest: Double)] = [:]
+        for step in allocations where step.kg > 0 && step.kg.isFinite {
+            guard let lot = lots[step.transferID] else { continue }
+            var entry = perTransfer[step.transferID] ?? (0, 0, step.allocation, 0)
+            entry.kg += step.kg
+            if step.consignmentID == lot { entry.right += step.kg }
+            if step.kg > entry.largest { entry.largest = step.kg; entry.kind = step.allocation }
+            perTransfer[step.transferID] = entry
+        }
+        var parts: [String: (transfers: Int, kg: Double, right: Double)] = [:]
+        var kg = 0.0, right = 0.0
+        // Summed in id order, so that the figures do not depend on hashing.
+        for (_, entry) in perTransfer.sorted(by: { $0.key < $1.key }) {
+            kg += entry.kg
+            right += entry.right
+            var part = parts[entry.kind] ?? (0, 0, 0)
+            part.transfers += 1
+            part.kg += entry.kg
+            part.right += entry.right
+            parts[entry.kind] = part
+        }
+        return Evaluation.Custody(transfers: lots.count, allocated: perTransfer.count, allocatedKg: kg, rightKg: right,
+                                  byAllocation: parts.mapValues { Evaluation.Custody.Part(transfers: $0.transfers, allocatedKg: $0.kg, rightKg: $0.right) })
     }
 }

@@ -40,6 +40,19 @@ extension Evaluation {
         lines.append(Self.row("hit@2L (2L = \(2 * a.labs))", Self.decimal(a.hitAt2L)))
         lines.append(Self.row("precision@L", Self.decimal(a.precisionAtL)
                                   + (a.labs > 0 ? "  (\(a.matchedAtL) of \(Self.counted(a.labs, "lab", "labs")) matched one-to-one)" : "")))
+        lines.append("")
+        if let custody {
+            lines.append("Custody (kilograms of each transfer allocated to the lot it really carried)")
+            lines.append(Self.row("transfers", "\(custody.allocated) of \(custody.transfers) allocated to some lot"))
+            lines.append(Self.row("right lot", Self.decimal(custody.share)
+                                  + "  (\(Self.decimal(custody.rightKg, places: 0)) of \(Self.decimal(custody.allocatedKg, places: 0)) kg)"))
+            for (kind, label) in [("exact", "named"), ("matched", "matched by quantity"), ("fifo", "first in, first out")] {
+                guard let part = custody.byAllocation[kind] else { continue }
+                lines.append(Self.row("  " + label, Self.decimal(part.share) + "  (\(Self.counted(part.transfers, "transfer", "transfers")))"))
+            }
+        } else {
+            lines.append("Custody: n/a (needs the store's last analysis and a truth that lists the transfers' lots)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -23,8 +23,12 @@ struct Evaluate: AsyncParsableCommand {
               F1           harmonic mean of that pairwise precision and recall
               hit@k        share of labs within 2 km of a top-k area; k = 1 5 10 L 2L
               precision@L  share of the top L areas (L = labs) finding a distinct lab
+              custody      share of the kilograms the custody traces allocate that went to
+                           the lot the transfer really carried; per allocation (named,
+                           matched by quantity, first-in-first-out)
 
-            Without --findings it scores the findings of the store's last `rastro analyze`.
+            Without --findings it scores the findings of the store's last `rastro analyze`, and \
+            its custody traces too (a findings file holds none: custody is then n/a).
 
             Examples:
               rastro evaluate --truth world/truth.json --findings findings.json
@@ -44,6 +48,7 @@ struct Evaluate: AsyncParsableCommand {
 
     func run() async throws {
         var stored: Findings?
+        var allocations: [Evaluator.Allocation]?
         if findings == nil {
             let noAnalysis = Failure(code: Failure.usage, message: """
                 no findings to score: the store holds no analysis; run `rastro analyze`, \
@@ -51,13 +56,20 @@ struct Evaluate: AsyncParsableCommand {
                 """)
             // Never create an empty SQLite file just to find it has no analysis.
             if case .sqlite(let path) = try store.url(), !FileManager.default.fileExists(atPath: path) { throw noAnalysis }
-            let run: AnalysisRun?
+            let read: (run: AnalysisRun?, steps: [Evaluator.Allocation])
             do {
-                run = try await store.withStore { try await $0.latestAnalysis() }
+                read = try await store.withStore { store in
+                    guard let run = try await store.latestAnalysis() else { return (nil, []) }
+                    let steps = try await store.storedAllocations().map {
+                        Evaluator.Allocation(consignmentID: $0.consignmentID, transferID: $0.transferID, kg: $0.kg, allocation: $0.allocation)
+                    }
+                    return (run, steps)
+                }
             } catch let error as StoreError where error.code == .notInitialized {
                 throw noAnalysis
             }
-            guard let run else { throw noAnalysis }
+            guard let run = read.run else { throw noAnalysis }
+            allocations = read.steps
             stored = try JSONDecoder().decode(Findings.self, from: Data(run.findings.utf8))
         }
         let evaluation: Evaluation
@@ -65,7 +77,7 @@ struct Evaluate: AsyncParsableCommand {
             let truth = try Evaluator.readTruth(at: self.truth)
             let findings: Findings
             if let stored { findings = stored } else { findings = try Evaluator.readFindings(at: self.findings ?? "") }
-            evaluation = Evaluator.evaluate(findings: findings, truth: truth)
+            evaluation = Evaluator.evaluate(findings: findings, truth: truth, allocations: allocations)
         } catch {
             throw Failure(code: error.code == .unreadable ? Failure.usage : Failure.rejectedInput, message: error.description)
         }
