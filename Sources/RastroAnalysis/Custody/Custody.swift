@@ -408,7 +408,7 @@ struct QuantityMatcher {
     static let candidateLimit = 24
     static let maxParts = 6
     static let toleranceKg = 0.05
-    static let nodeBudget = 20_000
+    static let nodeBudget = 2_000
 
     private var order: [Int] = []
     private var values: [Double] = []
