@@ -38,7 +38,7 @@ import Testing
         #expect(fileFigures.removeValue(forKey: "custody") is NSNull)
         let custody = try #require(storeFigures.removeValue(forKey: "custody") as? [String: Any])
         #expect(NSDictionary(dictionary: fileFigures).isEqual(to: storeFigures))
-        let share = try #require(custody["share"] as? Double)
+        let share = try #require((custody["all"] as? [String: Any])?["share"] as? Double)
         #expect(share > 0.5 && share <= 1, "custody share \(share)")
         let kinds = try #require(custody["by_allocation"] as? [String: Any])
         #expect(kinds["exact"] != nil && kinds["fifo"] != nil)

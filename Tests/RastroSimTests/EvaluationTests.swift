@@ -303,8 +303,8 @@ import Testing
             Evaluator.Allocation(consignmentID: "C-9", transferID: "T-UNKNOWN", kg: 500, allocation: "fifo"),
         ]
         let custody = try #require(Evaluator.evaluate(findings: Findings(), truth: truth, allocations: steps).custody)
-        #expect(custody.transfers == 4 && custody.allocated == 3)
-        #expect(custody.allocatedKg == 100 && custody.rightKg == 70 && custody.share == 0.7)
+        #expect(custody.transfers == 4)
+        #expect(custody.all == Evaluation.Custody.Part(transfers: 3, allocatedKg: 100, rightKg: 70) && custody.all.share == 0.7)
         #expect(custody.byAllocation["exact"] == Evaluation.Custody.Part(transfers: 1, allocatedKg: 40, rightKg: 40))
         #expect(custody.byAllocation["fifo"] == Evaluation.Custody.Part(transfers: 1, allocatedKg: 40, rightKg: 30))
         #expect(custody.byAllocation["matched"]?.share == 0)
@@ -323,7 +323,7 @@ import Testing
         #expect(String(decoding: try encoder.encode(none), as: UTF8.self).contains("\"custody\":null"))
         let full = Evaluator.evaluate(findings: Findings(), truth: truth, allocations: steps)
         let text = String(decoding: try encoder.encode(full), as: UTF8.self)
-        #expect(text.contains("\"by_allocation\":{") && text.contains("\"allocated_kg\":100"))
+        #expect(text.contains("\"by_allocation\":{") && text.contains("\"all\":{\"allocated_kg\":100,"))
         #expect(try JSONDecoder().decode(Evaluation.self, from: Data(text.utf8)) == full)
     }
 

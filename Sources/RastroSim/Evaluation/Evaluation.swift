@@ -42,28 +42,26 @@ public struct Evaluation: Sendable, Hashable, Codable {
     }
 
     /// Custody traces against the truth's lot of each transfer: of the kilograms the traces
-    /// allocate to some lot, the share allocated to the lot the transfer really carried, overall
-    /// and per kind of allocation (`exact`: the transfer names its lot; `matched`: by quantity;
-    /// `fifo`: first-in-first-out). Kilograms no trace allocates (a transfer before its sender
-    /// held anything, an excess) are not counted: `transfers − allocated` says how many transfers
-    /// got no allocation at all.
+    /// allocate to some lot, the share allocated to the lot the transfer really carried, for all
+    /// transfers and per kind of allocation (`exact`: the transfer names its lot; `matched`: by
+    /// quantity; `fifo`: first-in-first-out). Kilograms no trace allocates (a transfer before its
+    /// sender held anything, an excess) are not counted: `transfers − all.transfers` says how many
+    /// transfers got no allocation at all.
     public struct Custody: Sendable, Hashable, Codable {
         /// Transfers whose lot the truth gives.
         public var transfers: Int
-        /// Of those, transfers with at least one allocated kilogram.
-        public var allocated: Int
-        public var allocatedKg: Double
-        public var rightKg: Double
-        /// `rightKg ÷ allocatedKg`; `nil` when nothing is allocated.
-        public var share: Double?
+        /// Every transfer with at least one allocated kilogram.
+        public var all: Part
         /// The same per kind of allocation, keyed `exact`, `matched`, `fifo` (a kind with no
-        /// allocated transfer is left out).
+        /// allocated transfer is left out); a transfer counts under the kind of its largest step.
         public var byAllocation: [String: Part]
 
+        /// Transfers, the kilograms allocated of them, those on the right lot, and the share.
         public struct Part: Sendable, Hashable, Codable {
             public var transfers: Int
             public var allocatedKg: Double
             public var rightKg: Double
+            /// `rightKg ÷ allocatedKg`; `nil` (JSON `null`) when nothing is allocated.
             public var share: Double?
 
             public init(transfers: Int, allocatedKg: Double, rightKg: Double) {
@@ -86,27 +84,14 @@ public struct Evaluation: Sendable, Hashable, Codable {
             }
         }
 
-        public init(transfers: Int, allocated: Int, allocatedKg: Double, rightKg: Double, byAllocation: [String: Part]) {
+        public init(transfers: Int, all: Part, byAllocation: [String: Part]) {
             self.transfers = transfers
-            self.allocated = allocated
-            self.allocatedKg = allocatedKg
-            self.rightKg = rightKg
-            share = allocatedKg > 0 ? rightKg / allocatedKg : nil
+            self.all = all
             self.byAllocation = byAllocation
         }
 
         enum CodingKeys: String, CodingKey {
-            case transfers, allocated, allocatedKg = "allocated_kg", rightKg = "right_kg", share, byAllocation = "by_allocation"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(transfers, forKey: .transfers)
-            try container.encode(allocated, forKey: .allocated)
-            try container.encode(allocatedKg, forKey: .allocatedKg)
-            try container.encode(rightKg, forKey: .rightKg)
-            try container.encode(share, forKey: .share)
-            try container.encode(byAllocation, forKey: .byAllocation)
+            case transfers, all, byAllocation = "by_allocation"
         }
     }
 
@@ -369,19 +354,20 @@ public enum Evaluator {
             if step.kg > entry.largest { entry.largest = step.kg; entry.kind = step.allocation }
             perTransfer[step.transferID] = entry
         }
-        var parts: [String: (transfers: Int, kg: Double, right: Double)] = [:]
-        var kg = 0.0, right = 0.0
+        typealias Sums = (transfers: Int, kg: Double, right: Double)
+        var all: Sums = (0, 0, 0)
+        var parts: [String: Sums] = [:]
         // Summed in id order, so that the figures do not depend on hashing.
         for (_, entry) in perTransfer.sorted(by: { $0.key < $1.key }) {
-            kg += entry.kg
-            right += entry.right
-            var part = parts[entry.kind] ?? (0, 0, 0)
-            part.transfers += 1
-            part.kg += entry.kg
-            part.right += entry.right
-            parts[entry.kind] = part
+            for kind in [nil, entry.kind] as [String?] {
+                var sums = kind.map { parts[$0] ?? (0, 0, 0) } ?? all
+                sums.transfers += 1
+                sums.kg += entry.kg
+                sums.right += entry.right
+                if let kind { parts[kind] = sums } else { all = sums }
+            }
         }
-        return Evaluation.Custody(transfers: lots.count, allocated: perTransfer.count, allocatedKg: kg, rightKg: right,
-                                  byAllocation: parts.mapValues { Evaluation.Custody.Part(transfers: $0.transfers, allocatedKg: $0.kg, rightKg: $0.right) })
+        func part(_ sums: Sums) -> Evaluation.Custody.Part { .init(transfers: sums.transfers, allocatedKg: sums.kg, rightKg: sums.right) }
+        return Evaluation.Custody(transfers: lots.count, all: part(all), byAllocation: parts.mapValues(part))
     }
 }

@@ -43,9 +43,9 @@ extension Evaluation {
         lines.append("")
         if let custody {
             lines.append("Custody (kilograms of each transfer allocated to the lot it really carried)")
-            lines.append(Self.row("transfers", "\(custody.allocated) of \(custody.transfers) allocated to some lot"))
-            lines.append(Self.row("right lot", Self.decimal(custody.share)
-                                  + "  (\(Self.decimal(custody.rightKg, places: 0)) of \(Self.decimal(custody.allocatedKg, places: 0)) kg)"))
+            lines.append(Self.row("transfers", "\(custody.all.transfers) of \(custody.transfers) allocated to some lot"))
+            lines.append(Self.row("right lot", Self.decimal(custody.all.share)
+                                  + "  (\(Self.decimal(custody.all.rightKg, places: 0)) of \(Self.decimal(custody.all.allocatedKg, places: 0)) kg)"))
             for (kind, label) in [("exact", "named"), ("matched", "matched by quantity"), ("fifo", "first in, first out")] {
                 guard let part = custody.byAllocation[kind] else { continue }
                 lines.append(Self.row("  " + label, Self.decimal(part.share) + "  (\(Self.counted(part.transfers, "transfer", "transfers")))"))
