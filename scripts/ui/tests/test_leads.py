@@ -125,7 +125,7 @@ const out = [];
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 while (walker.nextNode()) {
   const node = walker.currentNode, el = node.parentElement;
-  if (!el || el.closest('script,style,svg')) continue;
+  if (!el || el.closest('script,style,svg,dl.fields')) continue;
   const text = node.nodeValue.trim();
   if (/^\(?\d{1,3}([,.\s\u00a0\u202f]\d{3})*\)?$/.test(text)) out.push(text);
 }
@@ -134,5 +134,6 @@ return out;
 
 
 def counts_shown(browser):
-    """Whole numbers that stand alone in a text node of the page (counts, not parts of dates)."""
+    """Whole numbers that stand alone in a text node of the page (counts, not parts of dates), outside
+    a record's own field values (`dl.fields`: a visible record's 20 kg is its data, not a count)."""
     return [number(text) for text in browser.driver.execute_script(COUNTS_JS)]
