@@ -259,13 +259,14 @@ struct Rules {
 
     func consignments() -> [Assessment] {
         // Each importer's imports by chemical, for structuring and unusual quantities.
-        var history: [String: [Consignment]] = [:]
+        var lotsOf: [String: [Consignment]] = [:]
         var importerOf: [String: String] = [:]
         for consignment in data.consignments {
             let importer = entities.entity(Mention(kind: .consignments, id: consignment.consignmentID, role: .importer))
             importerOf[consignment.consignmentID] = importer
-            history[importer + "\u{0}" + MassBalance.chemicalKey(consignment.chemical), default: []].append(consignment)
+            lotsOf[importer + "\u{0}" + MassBalance.chemicalKey(consignment.chemical), default: []].append(consignment)
         }
+        let history = lotsOf.mapValues(ImportHistory.init)
         return data.consignments.map { consignment in
             var score = Scorer(config: config)
             let id = consignment.consignmentID
@@ -317,17 +318,15 @@ struct Rules {
                 score.fire("transshipment", ReasonText("transshipment", ["port": .text(origin)]), me)
             }
             let key = importer + "\u{0}" + MassBalance.chemicalKey(consignment.chemical)
-            let mine = history[key] ?? []
-            let near = mine.filter { other in
-                guard let otherDay = Clock.day(other.arrivalDate) else { return false }
-                return abs(otherDay - day) <= config.structuringDays && other.quantityKg <= config.structuringMaxKg
-            }
+            let mine = history[key] ?? ImportHistory([])
+            // Only a small lot can be part of a structured order: the others skip the search.
+            let near = consignment.quantityKg <= config.structuringMaxKg
+                ? mine.lots(within: config.structuringDays, of: day) { $0.quantityKg <= config.structuringMaxKg } : []
             // A burst, not a habit: a party that imports the chemical steadily, far from this lot's
             // weeks too, buys small lots as a rule rather than splitting a large order.
             func steady() -> Bool {
-                config.structuringSteadyCount > 0 && mine.count(where: { other in
-                    Clock.day(other.arrivalDate).map { abs($0 - day) > 2 * config.structuringDays } ?? false
-                }) >= config.structuringSteadyCount
+                config.structuringSteadyCount > 0
+                    && mine.count(fartherThan: 2 * config.structuringDays, from: day) >= config.structuringSteadyCount
             }
             if consignment.quantityKg <= config.structuringMaxKg, near.count >= config.structuringCount, !steady() {
                 let ports = Set(near.map(\.portLOCODE))
@@ -335,10 +334,8 @@ struct Rules {
                            ReasonText("structuring", ["count": "\(near.count)", "days": "\(config.structuringDays)", "ports": "\(ports.count)"]),
                            near.map { .init(kind: Kind.consignments.rawValue, id: $0.consignmentID) })
             }
-            if mine.count >= 5 {
-                let logs = mine.filter { $0.consignmentID != id }.map { Foundation.log(max($0.quantityKg, 0.001)) }
-                let mean = logs.reduce(0, +) / Double(logs.count)
-                let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, logs.count - 1))).squareRoot()
+            if mine.lots.count >= 5 {
+                let (_, mean, sd) = mine.logSpread(excluding: id)
                 // Identical earlier lots have no spread: a tenth of a log unit (about 10 %) stands in for it.
                 let z = (Foundation.log(max(consignment.quantityKg, 0.001)) - mean) / max(sd, 0.1)
                 if abs(z) >= config.unusualZ {
@@ -471,7 +468,8 @@ struct Rules {
             if best[importer].map({ $0.risk < assessment.risk }) ?? true { best[importer] = assessment }
         }
         var claimsOf: [String: [(start: Int, end: Int, reportID: String, kg: Double)]] = [:]
-        for (key, claims) in resellerClaims { claimsOf[String(key.prefix { $0 != "\u{0}" }), default: []] += claims }
+        // In key order: a dictionary's own order changes from one process to the next.
+        for (key, claims) in resellerClaims.sorted(by: { $0.key < $1.key }) { claimsOf[String(key.prefix { $0 != "\u{0}" }), default: []] += claims }
         var ids = Set(best.keys).union(namedInIncident.keys).union(associatedWithNamed.keys).union(claimsOf.keys)
         var gapsOf: [String: [BalanceRow]] = [:]
         for row in balance where row.flagged && row.gap > 0 {
