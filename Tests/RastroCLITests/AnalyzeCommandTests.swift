@@ -69,12 +69,16 @@ import Testing
         #expect(collection["type"] as? String == "FeatureCollection")
         #expect(try await RastroProcess.run(["trace", "C-NOPE"], directory: folder).status == 1)
 
-        // A second analysis of the same store gives the same findings.
+        // A second analysis of the same store, in another process (whose dictionaries iterate in
+        // another order), gives the same findings and the same alerts, evidence lists included.
+        let alertsBefore = try await RastroProcess.run(["alerts", "--json", "--limit", "100000"], directory: folder)
         #expect(try await RastroProcess.run(["analyze", "--json"], directory: folder).status == 0)
         #expect(try await RastroProcess.run(["findings", "--out", "again.json"], directory: folder).status == 0)
         let first = try Data(contentsOf: URL(fileURLWithPath: folder + "/findings.json"))
         let second = try Data(contentsOf: URL(fileURLWithPath: folder + "/again.json"))
         #expect(first == second)
+        let alertsAfter = try await RastroProcess.run(["alerts", "--json", "--limit", "100000"], directory: folder)
+        #expect(alertsBefore.status == 0 && alertsBefore.stdout.count > 100 && alertsBefore.stdout == alertsAfter.stdout)
 
         // A fresh analysis's stored traces are what rebuilding them from the records gives: read
         // them, make the analysis stale with another load, and read them again.

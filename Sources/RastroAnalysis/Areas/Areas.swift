@@ -88,7 +88,7 @@ enum Areas {
         }
         // Risky parties' premises.
         let entityRisk = Dictionary(entities.map { ($0.id, $0.risk) }, uniquingKeysWith: max)
-        for (entity, organizations) in rules.organizationsOf {
+        for (entity, organizations) in rules.organizationsOf.sorted(by: { $0.key < $1.key }) {
             guard let risk = entityRisk[entity], risk >= 0.3 else { continue }
             for organization in organizations {
                 guard let lat = organization.lat, let lon = organization.lon else { continue }
@@ -156,7 +156,7 @@ enum Areas {
             guard !areas.contains(where: { Geo.distanceKm(Coordinate(lat: $0.lat, lon: $0.lon), centre) < separationKm }) else { continue }
             var byKind: [String: Int] = [:]
             for member in candidate.members { byKind[points[member].kind, default: 0] += 1 }
-            let evidence = candidate.members.sorted { points[$0].weight > points[$1].weight }.prefix(20).map { points[$0].evidence }
+            let evidence = candidate.members.sorted { (points[$0].weight, $1) > (points[$1].weight, $0) }.prefix(20).map { points[$0].evidence }
             areas.append(Area(lat: (lat * 1e5).rounded() / 1e5, lon: (lon * 1e5).rounded() / 1e5, radiusKm: 1.5,
                               score: candidate.score / best, evidence: Array(Set(evidence)).sorted { ($0.kind, $0.id) < ($1.kind, $1.id) },
                               reasons: byKind.keys.sorted().map { "\(byKind[$0]!) \($0.replacingOccurrences(of: "_", with: " "))" },
