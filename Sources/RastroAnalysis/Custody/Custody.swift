@@ -397,7 +397,6 @@ public struct CustodyGraph: Sendable {
     }
 }
 
-
 /// Finds the one set of quantities that adds up to a target (see `CustodyGraph`): at most
 /// `maxParts` of them, equal within `toleranceKg`. Two sets or more, or a search longer than
 /// `nodeBudget` steps, count as none: an ambiguous match is no match.
