@@ -15,7 +15,8 @@ struct ImportHistory {
     private let logs: [Double]
     private let logMean: Double
     private let logSquares: Double
-    private let idCount: [String: Int]
+    /// Per id: how many lots have it, and the position of the first.
+    private let positionOf: [String: (count: Int, first: Int)]
 
     init(_ lots: [Consignment]) {
         self.lots = lots
@@ -30,9 +31,9 @@ struct ImportHistory {
         }
         logMean = mean
         logSquares = squares
-        var ids: [String: Int] = [:]
-        for lot in lots { ids[lot.consignmentID, default: 0] += 1 }
-        idCount = ids
+        var ids: [String: (count: Int, first: Int)] = [:]
+        for (position, lot) in lots.enumerated() { ids[lot.consignmentID, default: (0, position)].count += 1 }
+        positionOf = ids
     }
 
     /// Positions in `byDay` of the lots that arrived from `day − days` through `day + days`.
@@ -63,8 +64,7 @@ struct ImportHistory {
     /// `id` (with one lot removed from the whole history's running figures), and how many there
     /// are.
     func logSpread(excluding id: String) -> (count: Int, mean: Double, sd: Double) {
-        let removed = idCount[id] ?? 0
-        guard removed == 1, let position = lots.firstIndex(where: { $0.consignmentID == id }) else {
+        guard let (removed, position) = positionOf[id], removed == 1 else {
             // Not the usual one lot per id: the plain two-pass figures over the others.
             let others = lots.indices.filter { lots[$0].consignmentID != id }.map { logs[$0] }
             let mean = others.reduce(0, +) / Double(others.count)
