@@ -1,9 +1,10 @@
 public import RastroStore
 
 /// Group commit for the audit log: every request that must be audited waits until its event is
-/// in the chain, but events that arrive while a transaction is writing go together in the next
-/// one. Under load one transaction carries many requests' events; alone, a request waits for one
-/// transaction. Nothing is answered before its audit entry is committed.
+/// logged, but events that arrive while one batch is being logged go together in the next. On
+/// SQLite a batch is one write to the batcher store's read journal (`Store.auditRead`), folded
+/// into the chain in batches; on PostgreSQL one transaction. Nothing is answered before its audit
+/// entry is logged.
 actor AuditBatcher {
     /// A connection of the batcher's own: nothing else writes through it, and `drain` runs one
     /// batch at a time, so no write gate is needed.
@@ -31,7 +32,7 @@ actor AuditBatcher {
             queue = []
             do {
                 let events = batch.map(\.0)
-                try await store.audit(events)
+                try await store.auditRead(events)
                 for (_, continuation) in batch { continuation.resume() }
             } catch {
                 for (_, continuation) in batch { continuation.resume(throwing: error) }

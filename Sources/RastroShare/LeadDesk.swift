@@ -135,7 +135,7 @@ public struct LeadDesk: Sendable {
             view.withheldEvidence = lead.evidence.filter { !released.contains($0) }
             view.withheldReasons = lead.reasons.filter { !$0.evidence.allSatisfy(released.contains) }.count
         }
-        if audit { try await store.audit([AuditEvent(viewer, "read", objects: ["lead/" + leadID] + view.evidence.map { "\($0.kind)/\($0.id)" },
+        if audit { try await store.auditRead([AuditEvent(viewer, "read", objects: ["lead/" + leadID] + view.evidence.map { "\($0.kind)/\($0.id)" },
                                           detail: "lead")]) }
         return view
     }

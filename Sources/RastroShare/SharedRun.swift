@@ -52,7 +52,7 @@ public struct SharedRun: Sendable {
         }
         let objects = findings.consignments.map { "consignments/" + $0.consignmentID } + findings.entities.map { "entities/" + $0.entityID }
         if audit {
-            try await store.audit([AuditEvent.read(viewer, objects: action == "alerts" ? alerts.map { $0.kind + "/" + $0.id } : objects,
+            try await store.auditRead([AuditEvent.read(viewer, objects: action == "alerts" ? alerts.map { $0.kind + "/" + $0.id } : objects,
                                           detail: "\(action) of run \(run.runID)")])
         }
         return SharedRun(run: run, findings: findings, alerts: alerts, detail: detail)

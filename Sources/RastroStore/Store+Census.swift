@@ -111,16 +111,14 @@ extension Store {
         return try await scanStats(viewer: viewer)
     }
 
-    /// `stats(viewer:)` with the audit entry of the read (`rastro stats`), committed before the
-    /// counts are returned: from a fresh census, the sums and the entry in one transaction (the
-    /// read needs none of its own); otherwise the scan first and then the entry, so that the
-    /// write lock is not held through the scan.
+    /// `stats(viewer:)` with the audit entry of the read (`rastro stats`), logged before the
+    /// counts are returned (`withAuditedRead`, `auditRead`).
     public func stats(viewer: Viewer, audit event: AuditEvent) async throws -> [KindStats] {
         if let counted = try await withAuditedRead({ try await freshCensusStats(viewer: viewer) }, audit: { $0 == nil ? [] : [event] }) {
             return counted
         }
         let scanned = try await scanStats(viewer: viewer)
-        try await audit([event])
+        try await auditRead([event])
         return scanned
     }
 

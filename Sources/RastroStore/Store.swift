@@ -9,6 +9,8 @@ public final class Store: Sendable {
     public let configuration: StoreConfiguration
     let memberCache = MemberCache()
     let taxiiScanPlans = TAXIIScanPlans()
+    /// Where this store logs reads before they join the chain (an SQLite store with a file).
+    let journal: AuditJournal?
 
     public var dialect: SQLDialect { connection.dialect }
 
@@ -16,6 +18,11 @@ public final class Store: Sendable {
         self.connection = connection
         self.url = url
         self.configuration = configuration
+        if case .sqlite(let path) = url, !path.isEmpty, path != ":memory:" {
+            journal = AuditJournal(databasePath: path)
+        } else {
+            journal = nil
+        }
     }
 
     /// Opens (and for SQLite creates) the database. It is not usable for data until `initialize`
@@ -35,7 +42,13 @@ public final class Store: Sendable {
         }
     }
 
+    /// Closes the connection, after folding this store's read journal into the chain (if that
+    /// fails, the journal stays, and the next reader of the log folds it).
     public func close() async {
+        if let journal {
+            try? await foldOwnJournal(journal, closing: true)
+            journal.closeOwn(remove: false)
+        }
         await connection.close()
     }
 

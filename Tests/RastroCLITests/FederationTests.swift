@@ -262,4 +262,40 @@ func makeCertificate(in folder: String) async throws -> (cert: String, key: Stri
         let verify = try await rastro(["audit", "verify"], target)
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
     }
+
+    /// A server killed (SIGKILL) after answering pages leaves their audit entries in its read
+    /// journal (SQLite); the next command that reads the log folds them into the chain once, and
+    /// removes the journal.
+    @Test func aKilledServersReadsReachTheChain() async throws {
+        let mx = TestBackend.sqlite.freshURL()
+        ok(try await rastro(["init", "--organization", "MX-SAT", "--country", "MX"], mx), "init")
+        ok(try await rastro(["ingest", Fixtures.packageRoot + "/Examples/small"], mx), "ingest")
+        ok(try await rastro(["org", "add", "MX-FGR", "--country", "MX", "--name", "FGR"], mx), "org")
+        ok(try await rastro(["user", "add", "fgr-node", "--org", "MX-FGR", "--role", "liaison", "--no-password"], mx), "user")
+        let token = try await token(mx, user: "fgr-node")
+        ok(try await rastro(["collection", "add", "fgr", "--for", "MX-FGR"], mx), "collection")
+        ok(try await rastro(["collection", "publish"], mx), "publish")
+        let server = try await ServeProcess(mx)
+        let target = TestBackend.sqlite.freshURL()
+        ok(try await rastro(["init", "--organization", "MX-FGR", "--country", "MX"], target), "init target")
+        ok(try await rastro(["sync", "pull", "--from", server.discovery, "--collection", "fgr", "--page-size", "5", "--partner", "MX-SAT"],
+                            target, environment: ["RASTRO_SYNC_TOKEN": token]), "pull")
+        let path = String(mx.dropFirst("sqlite:".count))
+        let journals = try FileManager.default.contentsOfDirectory(atPath: path + "-audit.journals")
+        #expect(journals.count == 1, "the server's batcher logged to its journal: \(journals)")
+        let size = try FileManager.default.attributesOfItem(atPath: path + "-audit.journals/" + (journals.first ?? ""))[.size] as? Int ?? 0
+        let peek = try await Store.open(try DatabaseURL(parsing: mx))
+        let folded = try await peek.queryForTests("SELECT folded FROM audit.audit_journals").first?.values.first?.integer ?? -1
+        await peek.close()
+        #expect(folded >= 0 && Int(folded) < size, "reads not yet in the chain when the server dies (\(folded) of \(size) bytes)")
+        kill(server.process.processIdentifier, SIGKILL)
+        server.process.waitUntilExit()
+
+        let log = try #require(try json(try await rastro(["audit", "log", "--limit", "1000", "--json"], mx)) as? [[String: Any]])
+        let pages = log.filter { $0["action"] as? String == "taxii.objects" && $0["actor"] as? String == "fgr-node" }
+        #expect(pages.count >= 2, "every page the pull read is in the chain: \(log.prefix(5))")
+        #expect(Set(log.compactMap { $0["seq"] as? Int }).count == log.count, "none twice")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path + "-audit.journals").isEmpty)
+        ok(try await rastro(["audit", "verify"], mx), "verify")
+    }
 }

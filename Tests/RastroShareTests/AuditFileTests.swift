@@ -136,17 +136,18 @@ import Testing
         #expect(busy?.code == .busy && busy?.description.hasPrefix("the store is busy") == true, "\(String(describing: busy))")
         await load.rollback()
 
-        // An audited read holds the audit file while it reads: a write of the database commits
-        // meanwhile; its entry waits in the outbox and joins the chain after the read's.
+        // An audited read locks nothing (its entry goes to the reader's journal, AuditJournal): a
+        // write of the database commits meanwhile, and joins the chain at once; the reads join it
+        // when the journal is folded, here by the next reader of the log.
         _ = try await reader.withAuditedRead({
             let versions = try await reader.versions(of: .consignments, id: id, viewer: viewer)
             try await writer.addMember(Member(orgID: "US-CBP", country: "US", name: "CBP"), by: viewer)
             return versions
         }, audit: { _ in [Self.read(8)] })
         try await writer.settleAudit()
-        let last = try await test.store.auditEntries(from: 1, limit: 100_000).suffix(3).map(\.event)
-        #expect(last.map(\.action) == ["read", "read", "org.add"], "\(last)")
-        #expect(last[0] == Self.read(7) && last[1] == Self.read(8))
+        let last = try await test.store.auditEntries(from: 1, limit: 100_000).suffix(4).map(\.event)
+        #expect(last.map(\.action) == ["read", "org.add", "read", "read"], "\(last)")
+        #expect(last[0] == Self.read(7) && last[2].objects == ["consignments/" + id] && last[3] == Self.read(8))
         #expect(try await test.store.verifyAudit().isIntact)
         await writer.close()
         await reader.close()

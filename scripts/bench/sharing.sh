@@ -31,15 +31,17 @@ if [[ ! -f $DB.loaded ]]; then
   touch "$DB.loaded"
 fi
 COPY=$BENCH_DIR/sharing-bench.db
-rm -f "$COPY" "$COPY"-*
-# The database and its audit log (PATH-audit), each with its WAL.
+rm -rf "$COPY" "$COPY"-*
+# The database and its audit log (PATH-audit), each with its WAL, and the read journals'
+# folder (PATH-audit.journals: empty unless a process ended without folding its own).
 for suffix in "" -wal -audit -audit-wal; do
   if [[ -f $DB$suffix ]]; then cp "$DB$suffix" "$COPY$suffix"; fi
 done
+if [[ -d $DB-audit.journals ]]; then cp -r "$DB-audit.journals" "$COPY-audit.journals"; fi
 
 echo "== the node's own analysts (every row passes the policy: the same rows both ways)"
 "$SCRATCH/release/rastro-read-bench" "sqlite:$COPY" --lookups "$LOOKUPS" --rounds "$ROUNDS"
 echo
 echo "== a US liaison (most rows filtered out by the policy)"
 "$SCRATCH/release/rastro-read-bench" "sqlite:$COPY" --lookups "$LOOKUPS" --rounds "$ROUNDS" --as US-DEA:US
-rm -f "$COPY" "$COPY"-*
+rm -rf "$COPY" "$COPY"-*

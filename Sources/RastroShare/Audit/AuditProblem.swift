@@ -19,6 +19,8 @@ public struct AuditProblem: Sendable, Hashable, CustomStringConvertible {
         /// A checkpoint, a checkpoint file or the node's recorded key names another key than the
         /// one trusted.
         case foreignKey
+        /// A read journal (SQLite) is gone, cut or damaged before all its reads joined the chain.
+        case journal
     }
 
     /// The entry where the log stops being trustworthy; nil for a problem with keys as a whole.

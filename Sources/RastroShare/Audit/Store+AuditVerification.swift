@@ -30,7 +30,12 @@ extension Store {
         var verifier = AuditVerifier(claims: claims)
         try await walk(&verifier, through: nil, pageSize: pageSize)
         _ = verifier.finish()
-        return verifier.result
+        var result = verifier.result
+        // The read journals: reads logged but lost before they joined the chain.
+        if result.problem == nil, let journal = try await auditJournalProblems().first {
+            result.problem = AuditProblem(seq: nil, kind: .journal, explanation: journal)
+        }
+        return result
     }
 
     /// Signs a checkpoint of the newest audit entry with `key` and stores it; nil when there is no

@@ -82,7 +82,7 @@ public struct STIXExporter: Sendable {
             for note in STIXLeadMapping.notes(view) { try await out.add(body, note) }
         }
         try await out.flush(body)
-        try await store.audit([AuditEvent(viewer, "read", objects: ["count:\(out.count)", "sha256:" + out.digest()], detail: auditDetail)])
+        try await store.auditRead([AuditEvent(viewer, "read", objects: ["count:\(out.count)", "sha256:" + out.digest()], detail: auditDetail)])
     }
 
     /// The leads the viewer may see, as it may see them, oldest first.

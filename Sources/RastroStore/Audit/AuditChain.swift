@@ -85,20 +85,31 @@ public enum AuditChain {
     /// `tag` followed by each field as a netstring (`<byte length>:<bytes>,`): an encoding in which
     /// no two different lists of fields give the same bytes.
     public static func netstrings(tag: String, _ fields: [String]) -> [UInt8] {
-        var bytes = Array(tag.utf8)
-        for text in fields {
-            let utf8 = Array(text.utf8)
-            bytes += Array("\(utf8.count):".utf8)
-            bytes += utf8
-            bytes.append(UInt8(ascii: ","))
-        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(tag.utf8.count) { $0 + $1.utf8.count + 8 })
+        bytes += tag.utf8
+        for text in fields { appendNetstring(text, to: &bytes) }
         return bytes
+    }
+
+    /// `<byte length>:<bytes>,` appended to `bytes`.
+    static func appendNetstring(_ text: String, to bytes: inout [UInt8]) {
+        let count = text.utf8.count
+        if count < 10 {
+            bytes.append(0x30 + UInt8(count))
+        } else {
+            bytes += String(count).utf8
+        }
+        bytes.append(UInt8(ascii: ":"))
+        bytes += text.utf8
+        bytes.append(UInt8(ascii: ","))
     }
 
     /// The entry's hash, lower-case hex: SHA-256 over `previous` (hex) and the canonical bytes.
     public static func hash(previous: String, seq: Int64, at: String, event: AuditEvent) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(previous.utf8))
+        var previous = previous
+        previous.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         hasher.update(data: canonical(seq: seq, at: at, event: event))
         return hex(hasher.finalize())
     }
@@ -125,7 +136,8 @@ public enum AuditChain {
     }
 
     static func decodeObjects(_ text: String) -> [String] {
-        text.isEmpty ? [] : text.components(separatedBy: "\n")
+        text.isEmpty ? [] : text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The event as it will read back: objects are stored one per line.
@@ -160,7 +172,10 @@ public enum AuditChain {
     /// Appends `events` to the chain inside the caller's open write transaction (SQLite's write
     /// lock is exclusive; PostgreSQL takes an advisory transaction lock). On SQLite the writes'
     /// events still in the outbox go first, in the order they were written, with their own times.
-    static func appendChained(_ events: [AuditEvent], on connection: any SQLConnection) async throws {
+    /// `stamped` entries (read journals' records, with their own times) go after the outbox and
+    /// before `events`.
+    static func appendChained(_ events: [AuditEvent], stamped: [(at: String, event: AuditEvent)] = [],
+                              on connection: any SQLConnection) async throws {
         var entries: [(at: String, event: AuditEvent)] = []
         var outboxMark: Int64?
         if connection.dialect == .postgres {
@@ -172,25 +187,38 @@ public enum AuditChain {
                 outboxMark = row["id"].integer
             }
         }
+        entries += stamped
         guard !events.isEmpty || !entries.isEmpty else { return }
         let at = Store.nowPrecise()
         entries += events.map { (at, stored($0)) }
         let last = try await connection.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", []).first
         var seq = last?["seq"].integer ?? 0
         var previous = last?["hash"].text ?? genesis
-        for (at, event) in entries {
+        // Up to `insertBatch` entries per statement (a fold of a read journal brings hundreds).
+        var binds: [SQLValue] = []
+        binds.reserveCapacity(9 * min(entries.count, insertBatch))
+        for (index, (at, event)) in entries.enumerated() {
             seq += 1
             let hash = hash(previous: previous, seq: seq, at: at, event: event)
-            try await connection.execute("""
-                INSERT INTO audit_log (seq, at, actor, org_id, action, objects, detail, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(seq), .text(at), .text(event.actor), .text(event.organization), .text(event.action),
-                      .text(encodeObjects(event.objects)), .text(event.detail), .text(previous), .text(hash)])
+            binds += [.integer(seq), .text(at), .text(event.actor), .text(event.organization), .text(event.action),
+                      .text(encodeObjects(event.objects)), .text(event.detail), .text(previous), .text(hash)]
             previous = hash
+            if binds.count == 9 * insertBatch || index == entries.count - 1 {
+                try await connection.execute(insertStatement(rows: binds.count / 9), binds)
+                binds.removeAll(keepingCapacity: true)
+            }
         }
         if let outboxMark {
             try await connection.execute("UPDATE audit.audit_outbox_mark SET id = ?", [.integer(outboxMark)])
         }
+    }
+
+    static let insertBatch = 64
+
+    /// `INSERT INTO audit_log … VALUES (…), …` for `rows` entries.
+    static func insertStatement(rows: Int) -> String {
+        "INSERT INTO audit_log (seq, at, actor, org_id, action, objects, detail, previous_hash, hash) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     /// The event of a row of the log or of the outbox (same column names).
@@ -278,6 +306,7 @@ extension Store {
     /// PostgreSQL). Every reader of the log calls it first, so the log it reads is whole.
     public func settleAudit() async throws {
         try await AuditChain.settle(on: connection)
+        if let journal { try await foldAllJournals(journal) }
     }
 
     /// `settleAudit` after a committed write. The write and its entries are committed whatever
@@ -287,14 +316,18 @@ extension Store {
         try? await settleAudit()
     }
 
-    /// Runs a small read (a record, a lead) and appends the entries that log it in one write
-    /// transaction: the entry commits before the data is returned, and the read needs no
-    /// transaction of its own. No entry when `events` gives none (nothing was found). The audit
-    /// log's write lock is held while `read` runs, so this is for lookups; a scan reads first and
-    /// then audits. On SQLite only the audit file is locked and written: a load or another write
-    /// of the database neither waits for it nor holds it up, and the database's other readers keep
-    /// their caches.
+    /// Runs a small read (a record, a lead) and logs it before returning it. No entry when
+    /// `events` gives none (nothing was found). On an SQLite store with a file the entries go to
+    /// the read journal (`auditRead`). Elsewhere the read and its entries share one write
+    /// transaction: the entry commits before the data is returned, the read needs no transaction
+    /// of its own, and the audit log's write lock is held while `read` runs, so this is for
+    /// lookups; a scan reads first and then audits.
     public func withAuditedRead<T>(_ read: () async throws -> T, audit events: (T) -> [AuditEvent]) async throws -> T {
+        if journal != nil {
+            let result = try await read()
+            try await auditRead(events(result))
+            return result
+        }
         try await connection.beginWrite(.auditLog)
         do {
             let result = try await read()

@@ -65,7 +65,7 @@ struct Demo: AsyncParsableCommand {
             guard manager.fileExists(atPath: marker) else {
                 throw Failure(code: Failure.usage, message: "\(database) exists and was not made by `rastro demo`; choose another --database")
             }
-            for suffix in ["", "-wal", "-shm", "-audit", "-audit-wal", "-audit-shm"] { try? manager.removeItem(atPath: database + suffix) }
+            for suffix in ["", "-wal", "-shm", "-audit", "-audit-wal", "-audit-shm", "-audit.journals"] { try? manager.removeItem(atPath: database + suffix) }
         }
         Terminal.note("simulating a \(scale.rawValue) world (seed \(seed)) into \(world) …")
         do {

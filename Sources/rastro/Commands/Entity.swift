@@ -110,7 +110,7 @@ struct Entity: AsyncParsableCommand {
         guard let view = try await EntityView.load(store, entityID: entityID, viewer: viewer, explain: explain) else {
             throw Failure(code: Failure.rejectedInput, message: "no entity \(entityID) that you may see")
         }
-        try await store.audit([AuditEvent(viewer, "read", objects: ["entity/" + entityID], detail: "entity")])
+        try await store.auditRead([AuditEvent(viewer, "read", objects: ["entity/" + entityID], detail: "entity")])
         let members = view.members.map { member in
             Member(mention: member.mention, name: member.name, taxID: member.taxID, address: member.address, phone: member.phone,
                    email: member.email, representative: member.representative, tlp: member.marking.tlp.rawValue,
@@ -187,7 +187,7 @@ struct Entity: AsyncParsableCommand {
                 listed.append(Listed(entityID: row.entityID, name: seen.name, mentions: seen.mentions, tlp: row.marking.tlp.rawValue))
             }
         }
-        try await store.audit([AuditEvent.read(viewer, objects: listed.map { "entity/" + $0.entityID }, detail: "entity list")])
+        try await store.auditRead([AuditEvent.read(viewer, objects: listed.map { "entity/" + $0.entityID }, detail: "entity list")])
         if json {
             try Terminal.json(listed)
             return

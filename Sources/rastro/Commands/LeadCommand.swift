@@ -115,7 +115,7 @@ struct LeadCommand: AsyncParsableCommand {
         func run() async throws {
             let (leads, viewer) = try await context.run { store, viewer, _ in
                 let leads = try await LeadDesk(store: store, viewer: viewer).list()
-                try await store.audit([AuditEvent.read(viewer, objects: leads.map { "lead/" + $0.leadID }, detail: "lead list")])
+                try await store.auditRead([AuditEvent.read(viewer, objects: leads.map { "lead/" + $0.leadID }, detail: "lead list")])
                 return (leads, viewer)
             }
             let rows = leads.map { lead in

@@ -57,7 +57,7 @@ struct Trace: AsyncParsableCommand {
             let legs = try await store.currentRecords(.legs, where: "transfer_id", in: trace.steps.map(\.transferID), viewer: viewer)
                 + store.currentRecords(.legs, where: "consignment_id", in: [consignment], viewer: viewer)
             var seen = Set<String>()
-            try await store.audit([AuditEvent(viewer, "read", objects: ["consignments/" + consignment], detail: "trace")])
+            try await store.auditRead([AuditEvent(viewer, "read", objects: ["consignments/" + consignment], detail: "trace")])
             return (trace, names, legs.compactMap { seen.insert($0.id).inserted ? try? Leg($0) : nil })
         }
         guard let trace else {
