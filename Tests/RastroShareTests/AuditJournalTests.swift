@@ -14,7 +14,7 @@ import Testing
     }
 
     static func journalRows(_ store: Store) async throws -> [(name: String, folded: Int64)] {
-        try await store.queryForTests("SELECT name, folded FROM audit.audit_journals ORDER BY name").map {
+        try await store.queryForTests("SELECT name, folded FROM audit.audit_journals WHERE closed = 0 ORDER BY name").map {
             ($0.values[0].text ?? "", $0.values[1].integer ?? -1)
         }
     }
@@ -48,6 +48,8 @@ import Testing
         #expect(entries.map(\.event.objects) == [["consignments/C-1"], ["consignments/C-2"], ["consignments/C-3"],
                                                  ["consignments/C-4"], ["a", "b c", "ñandú/Ω"]])
         #expect(try await other.verifyAudit().isIntact)
+        #expect(try await other.queryForTests("SELECT COUNT(*) FROM audit.audit_journals")[0].values[0].integer == 0,
+                "a closed journal's row goes at the next fold")
         await other.close()
         await test.dispose()
     }
@@ -126,8 +128,20 @@ import Testing
         #expect(try await reader.auditEntries(from: start + 1).map(\.event) == [Self.read(1)])
         #expect(FileManager.default.fileExists(atPath: path), "a damaged journal is kept for inspection")
         await reader.close()
+
+        // A journal file with records that this log never registered (another copy's, say).
+        let third = try await TestStore.make(.sqlite)
+        try await third.store.auditRead([Self.read(1)])
+        let own = try #require(third.store.readJournalPathForTests)
+        let foreign = (own as NSString).deletingLastPathComponent + "/1-copied.journal"
+        try FileManager.default.copyItem(atPath: own, toPath: foreign)
+        let stranger = try await third.store.verifyAudit()
+        #expect(stranger.problem?.kind == .journal)
+        #expect(stranger.problem?.explanation.contains("1-copied.journal holds") == true, "\(String(describing: stranger.problem))")
+        #expect(FileManager.default.fileExists(atPath: foreign), "left for whoever investigates")
         await test.dispose()
         await second.dispose()
+        await third.dispose()
     }
 
     @Test func showReadsThroughTheJournal() async throws {

@@ -24,17 +24,19 @@ extension AuditChain {
     /// Appends the whole records of the registered read journals (`onlyOwn`: this store's own) to
     /// the chain, inside the caller's open write transaction of the audit file, and records how
     /// far each is folded. A journal whose owner has ended (`closingOwn` for the own one) and whose
-    /// records are all in the chain loses its row, and its file is removed after the commit. Its
-    /// cut-off last record (a process killed while writing it; the read was not answered) is
-    /// logged as an `audit.journal-partial` entry. A damaged record stops its journal's fold
-    /// there; `rastro audit verify` reports it.
+    /// records are all in the chain is marked closed, and its file is removed after the commit; a
+    /// later fold deletes the closed row (removing the file first if a crash left it). So a file
+    /// is never left unregistered while it holds records outside the chain. A cut-off last record
+    /// (a process killed while writing it; the read was not answered) is logged as an
+    /// `audit.journal-partial` entry. A damaged record stops its journal's fold there; `rastro
+    /// audit verify` reports it.
     static func foldJournals(_ journal: AuditJournal, onlyOwn: Bool, closingOwn: Bool,
                              on connection: any SQLConnection) async throws -> JournalFold {
         var fold = JournalFold()
         let own = journal.ownName
         if onlyOwn && own == nil { return fold }
         let rows = try await connection.query(
-            "SELECT name, folded FROM audit.audit_journals" + (onlyOwn ? " WHERE name = ?" : "") + " ORDER BY opened_at, name",
+            "SELECT name, folded, closed FROM audit.audit_journals" + (onlyOwn ? " WHERE name = ?" : "") + " ORDER BY opened_at, name",
             onlyOwn ? [.text(own ?? "")] : [])
         var stamped: [(at: String, event: AuditEvent)] = []
         var updates: [(name: String, folded: Int, remove: Bool)] = []
@@ -42,6 +44,12 @@ extension AuditChain {
             for row in rows {
                 let name = row["name"].text ?? ""
                 let folded = Int(row["folded"].integer ?? 0)
+                if row["closed"].integer == 1 {
+                    // Wholly in the chain: the file can go before the row does.
+                    unlink(journal.path(of: name))
+                    try await connection.execute("DELETE FROM audit.audit_journals WHERE name = ?", [.text(name)])
+                    continue
+                }
                 guard let opened = try journal.openForReading(name) else { continue }
                 fold.descriptors.append(opened.descriptor)
                 let ended = opened.ownerEnded || (closingOwn && name == own)
@@ -71,7 +79,8 @@ extension AuditChain {
             for update in updates {
                 if update.remove {
                     fold.removable.append(update.name)
-                    try await connection.execute("DELETE FROM audit.audit_journals WHERE name = ?", [.text(update.name)])
+                    try await connection.execute("UPDATE audit.audit_journals SET folded = ?, closed = 1 WHERE name = ?",
+                                                 [.integer(Int64(update.folded)), .text(update.name)])
                 } else {
                     try await connection.execute("UPDATE audit.audit_journals SET folded = ? WHERE name = ?",
                                                  [.integer(Int64(update.folded)), .text(update.name)])
@@ -151,8 +160,8 @@ extension Store {
     }
 
     /// Folds every registered read journal (live ones up to their last whole record), and removes
-    /// the files of ended journals left unregistered (a crash between a journal's last fold and
-    /// its removal, or before its registration: neither holds a record outside the chain).
+    /// empty journal files of ended processes left unregistered (a crash before the registration
+    /// committed). An unregistered file with records is left alone: `auditJournalProblems` names it.
     func foldAllJournals(_ journal: AuditJournal) async throws {
         guard try await hasJournalTable() else { return }
         let registered = Set(try await connection.query("SELECT name FROM audit.audit_journals", []).compactMap { $0["name"].text })
@@ -175,7 +184,7 @@ extension Store {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: journal.directory) else { return }
         for name in names where name.hasSuffix(".journal") && !registered.contains(name) && name != journal.ownFileName {
             guard let opened = try? journal.openForReading(name) else { continue }
-            if opened.ownerEnded { unlink(journal.path(of: name)) }
+            if opened.ownerEnded && opened.size == 0 { unlink(journal.path(of: name)) }
             opened.release()
         }
     }
@@ -185,7 +194,18 @@ extension Store {
     public func auditJournalProblems() async throws -> [String] {
         guard let journal, try await hasJournalTable() else { return [] }
         var problems: [String] = []
-        for row in try await connection.query("SELECT name, folded FROM audit.audit_journals ORDER BY opened_at, name", []) {
+        let rows = try await connection.query("SELECT name, folded FROM audit.audit_journals WHERE closed = 0 ORDER BY opened_at, name", [])
+        let registered = Set(try await connection.query("SELECT name FROM audit.audit_journals", []).compactMap { $0["name"].text })
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: journal.directory)) ?? []).sorted()
+        where name.hasSuffix(".journal") && !registered.contains(name) {
+            guard let opened = try journal.openForReading(name) else { continue }
+            defer { opened.release() }
+            if opened.ownerEnded && opened.size > 0 {
+                problems.append("read journal \(name) holds \(opened.size) bytes but is not registered in this audit log: "
+                                + "it belongs to another copy of the store, or its registration was removed")
+            }
+        }
+        for row in rows {
             let name = row["name"].text ?? ""
             let folded = Int(row["folded"].integer ?? 0)
             guard let opened = try journal.openForReading(name) else {
