@@ -145,17 +145,7 @@ extension Store {
     /// removes it once all of it is in.
     func foldOwnJournal(_ journal: AuditJournal, closing: Bool) async throws {
         guard journal.ownName != nil else { return }
-        try await connection.beginWrite(.auditLog)
-        let fold: AuditChain.JournalFold
-        do {
-            fold = try await AuditChain.foldJournals(journal, onlyOwn: true, closingOwn: closing, on: connection)
-            try await connection.execute("COMMIT")
-        } catch {
-            try? await connection.execute("ROLLBACK")
-            throw error
-        }
-        fold.finish(journal, committed: true)
-        if let folded = fold.ownFolded { journal.noteFolded(folded) }
+        let fold = try await fold(journal, onlyOwn: true, closingOwn: closing)
         if fold.ownRemoved { journal.closeOwn(remove: false) }
     }
 
@@ -167,17 +157,26 @@ extension Store {
         let registered = Set(try await connection.query("SELECT name FROM audit.audit_journals", []).compactMap { $0["name"].text })
         removeStrayJournals(journal, registered: registered)
         guard !registered.isEmpty else { return }
+        _ = try await fold(journal, onlyOwn: false, closingOwn: false)
+    }
+
+    /// `AuditChain.foldJournals` in a write transaction of the audit file; the files it leaves are
+    /// removed and closed once the transaction has ended.
+    private func fold(_ journal: AuditJournal, onlyOwn: Bool, closingOwn: Bool) async throws -> AuditChain.JournalFold {
         try await connection.beginWrite(.auditLog)
-        let fold: AuditChain.JournalFold
+        var folded: AuditChain.JournalFold?
         do {
-            fold = try await AuditChain.foldJournals(journal, onlyOwn: false, closingOwn: false, on: connection)
+            folded = try await AuditChain.foldJournals(journal, onlyOwn: onlyOwn, closingOwn: closingOwn, on: connection)
             try await connection.execute("COMMIT")
         } catch {
             try? await connection.execute("ROLLBACK")
+            folded?.finish(journal, committed: false)
             throw error
         }
+        let fold = folded ?? AuditChain.JournalFold()
         fold.finish(journal, committed: true)
-        if let folded = fold.ownFolded { journal.noteFolded(folded) }
+        if let bytes = fold.ownFolded { journal.noteFolded(bytes) }
+        return fold
     }
 
     private func removeStrayJournals(_ journal: AuditJournal, registered: Set<String>) {
