@@ -207,7 +207,9 @@ func makeCertificate(in folder: String) async throws -> (cert: String, key: Stri
 
     /// A pull killed mid-way (SIGKILL) and run again ends with exactly the records of a pull that
     /// was never interrupted: no page lost, none doubled.
-    @Test func aKilledPullResumesExactly() async throws {
+    /// An SQLite node MX-SAT with the small example published in a collection for MX-FGR, and a
+    /// token of MX-FGR's liaison `fgr-node`.
+    func publishedForFGR() async throws -> (url: String, token: String) {
         let mx = TestBackend.sqlite.freshURL()
         ok(try await rastro(["init", "--organization", "MX-SAT", "--country", "MX"], mx), "init")
         ok(try await rastro(["ingest", Fixtures.packageRoot + "/Examples/small"], mx), "ingest")
@@ -216,6 +218,11 @@ func makeCertificate(in folder: String) async throws -> (cert: String, key: Stri
         let token = try await token(mx, user: "fgr-node")
         ok(try await rastro(["collection", "add", "fgr", "--for", "MX-FGR"], mx), "collection")
         ok(try await rastro(["collection", "publish"], mx), "publish")
+        return (mx, token)
+    }
+
+    @Test func aKilledPullResumesExactly() async throws {
+        let (mx, token) = try await publishedForFGR()
         let server = try await ServeProcess(mx)
         defer { server.stop() }
         let environment = ["RASTRO_SYNC_TOKEN": token]
@@ -267,14 +274,7 @@ func makeCertificate(in folder: String) async throws -> (cert: String, key: Stri
     /// journal (SQLite); the next command that reads the log folds them into the chain once, and
     /// removes the journal.
     @Test func aKilledServersReadsReachTheChain() async throws {
-        let mx = TestBackend.sqlite.freshURL()
-        ok(try await rastro(["init", "--organization", "MX-SAT", "--country", "MX"], mx), "init")
-        ok(try await rastro(["ingest", Fixtures.packageRoot + "/Examples/small"], mx), "ingest")
-        ok(try await rastro(["org", "add", "MX-FGR", "--country", "MX", "--name", "FGR"], mx), "org")
-        ok(try await rastro(["user", "add", "fgr-node", "--org", "MX-FGR", "--role", "liaison", "--no-password"], mx), "user")
-        let token = try await token(mx, user: "fgr-node")
-        ok(try await rastro(["collection", "add", "fgr", "--for", "MX-FGR"], mx), "collection")
-        ok(try await rastro(["collection", "publish"], mx), "publish")
+        let (mx, token) = try await publishedForFGR()
         let server = try await ServeProcess(mx)
         let target = TestBackend.sqlite.freshURL()
         ok(try await rastro(["init", "--organization", "MX-FGR", "--country", "MX"], target), "init target")
