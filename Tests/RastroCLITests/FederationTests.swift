@@ -226,7 +226,10 @@ func makeCertificate(in folder: String) async throws -> (cert: String, key: Stri
         let server = try await ServeProcess(mx)
         defer { server.stop() }
         let environment = ["RASTRO_SYNC_TOKEN": token]
-        let pull = ["sync", "pull", "--from", server.discovery, "--collection", "fgr", "--page-size", "5", "--partner", "MX-SAT"]
+        // One object a page: the most steps at which a kill can land. With five a page, a pull of
+        // this small collection once finished within one of the watcher's windows in a CI run (its
+        // 1 ms sleeps last much longer while the other tests keep both cores busy).
+        let pull = ["sync", "pull", "--from", server.discovery, "--collection", "fgr", "--page-size", "1", "--partner", "MX-SAT"]
 
         let reference = TestBackend.sqlite.freshURL()
         ok(try await rastro(["init", "--organization", "MX-FGR", "--country", "MX"], reference), "init reference")
