@@ -64,7 +64,10 @@ final class AuditJournal: @unchecked Sendable {
     func create() throws -> (name: String, needsRegistration: Bool) {
         try lock.withLock {
             if let file { return (file.name, !registered) }
-            if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+            // Files get the mode SQLite gives its own (0644), the folder whatever the umask allows,
+            // as for the WAL files SQLite creates and removes beside the database: any process that
+            // may write the audit log can then read, fold and remove another's journal.
+            if mkdir(directory, 0o777) != 0 && errno != EEXIST {
                 throw StoreError(.connection, "cannot create the read journal folder \(directory): \(Self.errorText())")
             }
             // Created and locked under a name no reader of the folder looks at, then renamed: a file
@@ -72,7 +75,7 @@ final class AuditJournal: @unchecked Sendable {
             let base = "\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
             let name = base + ".journal"
             let temporary = directory + "/" + base + ".new"
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw StoreError(.connection, "cannot create the read journal \(temporary): \(Self.errorText())") }
             guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, rename(temporary, path(of: name)) == 0 else {
                 let reason = Self.errorText()
