@@ -69,6 +69,25 @@ import Testing
         await test.dispose()
     }
 
+    /// The server's audit batcher folds off the request's path: asked not to fold, a read says
+    /// when a fold is due and leaves it to `foldReadJournal`.
+    @Test func aFoldCanBeLeftToTheCaller() async throws {
+        let test = try await TestStore.make(.sqlite)
+        let store = test.store
+        var number = 0
+        var due = false
+        while !due {
+            number += 1
+            due = try await store.auditRead([Self.read(number)], foldWhenDue: false)
+            try #require(number < 5_000, "no fold due after 5,000 reads")
+        }
+        #expect(try await Self.journalRows(store).first?.folded == 0, "not folded by the read")
+        try await store.foldReadJournal()
+        #expect(try await Self.journalRows(store).first?.folded ?? 0 >= Int64(64 * 1024))
+        #expect(try await store.queryForTests("SELECT COUNT(*) FROM audit_log WHERE action = 'read'")[0].values[0].integer == Int64(number))
+        await test.dispose()
+    }
+
     /// A process killed after logging reads leaves its journal unlocked: the next reader of the log
     /// folds it, once, and removes it. A record cut off while being written is logged as such.
     @Test(arguments: [false, true])

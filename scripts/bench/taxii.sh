@@ -9,7 +9,7 @@
 # The objects are a simulated world's STIX export (`rastro export stix`), repeated with fresh ids
 # where a collection needs more. Prints one line per run and the ratios; medians over ROUNDS.
 #
-#   scripts/bench/taxii.sh   # SIZES="100000 1000000" DURATION=10 ROUNDS=3 BENCH_DIR=/tmp/rastro-bench-taxii
+#   scripts/bench/taxii.sh   # SIZES="100000 1000000" DURATION=10 ROUNDS=3 BENCH_DIR=/tmp/rastro-bench-taxii RASTRO_BIN=
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/rastro-bench-taxii}
@@ -28,7 +28,9 @@ mkdir -p "$BENCH_DIR"
 command -v wrk >/dev/null || { echo "taxii.sh: installing wrk" >&2; apt-get install -y wrk >/dev/null; }
 (cd "$REPO" && swift build -c release --product rastro --scratch-path "$SCRATCH" >&2 \
   && swift build -c release --product rastro-taxii-bench --scratch-path "$SCRATCH" >&2)
-RASTRO=$SCRATCH/release/rastro
+# RASTRO_BIN: another build of rastro to serve with (an A/B against an older commit; give each its
+# own BENCH_DIR, since a store made by a newer rastro may not open in an older one).
+RASTRO=${RASTRO_BIN:-$SCRATCH/release/rastro}
 BENCH=$SCRATCH/release/rastro-taxii-bench
 VENV=$("$REPO/scripts/interop/venv.sh")
 AUTH="Basic $(printf '%s:%s' "$USER_NAME" "$PASSWORD" | base64 -w0)"

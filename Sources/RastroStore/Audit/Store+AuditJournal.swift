@@ -103,14 +103,28 @@ extension Store {
     /// read journal with one write before this returns, and join the chain in batches
     /// (`AuditJournal`); elsewhere (PostgreSQL, an in-memory store) they are committed to the
     /// chain here. Either way they are in the log before the caller returns the data.
-    public func auditRead(_ events: [AuditEvent]) async throws {
-        guard !events.isEmpty else { return }
-        guard let journal, try await openJournal(journal) else { return try await audit(events) }
-        let unfolded = try journal.append(events, at: Self.nowPrecise())
-        if unfolded >= AuditJournal.foldThreshold {
-            // The records are safe in the journal; a busy audit file only postpones the fold.
-            try? await foldOwnJournal(journal, closing: false)
+    ///
+    /// When the journal is due for a fold, this folds it before returning, unless `foldWhenDue` is
+    /// false: then it returns true, and the caller runs `foldReadJournal` when it suits (the
+    /// server's audit batcher does, off the request's path).
+    @discardableResult
+    public func auditRead(_ events: [AuditEvent], foldWhenDue: Bool = true) async throws -> Bool {
+        guard !events.isEmpty else { return false }
+        guard let journal, try await openJournal(journal) else {
+            try await audit(events)
+            return false
         }
+        let unfolded = try journal.append(events, at: Self.nowPrecise())
+        guard unfolded >= AuditJournal.foldThreshold else { return false }
+        guard foldWhenDue else { return true }
+        // The records are safe in the journal; a busy audit file only postpones the fold.
+        try? await foldOwnJournal(journal, closing: false)
+        return false
+    }
+
+    /// Folds this store's read journal into the chain now (nothing to do without one).
+    public func foldReadJournal() async throws {
+        if let journal { try await foldOwnJournal(journal, closing: false) }
     }
 
     /// Creates and registers the own journal the first time; false when it cannot be registered
