@@ -31,7 +31,8 @@ import Darwin
 final class AuditJournal: @unchecked Sendable {
     /// Bytes the owner writes before it folds its own journal into the chain (about 400 reads).
     static let foldThreshold = 64 * 1024
-    static let tag = Array("rastro-read/1".utf8)
+    static let tagText = "rastro-read/1"
+    static let tag = Array(tagText.utf8)
 
     let directory: String
     private let lock = NSLock()
@@ -231,14 +232,8 @@ final class AuditJournal: @unchecked Sendable {
     // MARK: Encoding
 
     static func appendRecord(of event: AuditEvent, at: String, to bytes: inout [UInt8]) {
-        let objects = AuditChain.encodeObjects(event.objects)
-        var payload: [UInt8] = []
-        payload.reserveCapacity(tag.count + 48 + at.utf8.count + event.actor.utf8.count + event.organization.utf8.count
-                                + event.action.utf8.count + objects.utf8.count + event.detail.utf8.count)
-        payload += tag
-        for field in [at, event.actor, event.organization, event.action, objects, event.detail] {
-            AuditChain.appendNetstring(field, to: &payload)
-        }
+        let payload = AuditChain.netstrings(tag: tagText, [at, event.actor, event.organization, event.action,
+                                                           AuditChain.encodeObjects(event.objects), event.detail])
         appendLittleEndian32(UInt32(payload.count), to: &bytes)
         appendLittleEndian32(CRC32.checksum(payload[...]), to: &bytes)
         bytes += payload

@@ -207,8 +207,9 @@ extension Store {
     public func auditJournalProblems() async throws -> [String] {
         guard let journal, try await hasJournalTable() else { return [] }
         var problems: [String] = []
-        let rows = try await connection.query("SELECT name, folded FROM audit.audit_journals WHERE closed = 0 ORDER BY opened_at, name", [])
-        let registered = Set(try await connection.query("SELECT name FROM audit.audit_journals", []).compactMap { $0["name"].text })
+        let all = try await connection.query("SELECT name, folded, closed FROM audit.audit_journals ORDER BY opened_at, name", [])
+        let registered = Set(all.compactMap { $0["name"].text })
+        let rows = all.filter { $0["closed"].integer != 1 }
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: journal.directory)) ?? []).sorted()
         where name.hasSuffix(".journal") && !registered.contains(name) {
             guard let opened = try journal.openForReading(name) else { continue }
