@@ -26,6 +26,12 @@
 #                       "SQLite, rowid peer" times a plain rowid table too (PEER_ROWID_TOO=0 skips it).
 #   PEER_PAGE_SIZE=auto the SQLite peer file's page size: auto = as rastro's store file (8192 for
 #                       a store made since 0ce8839), or a number (4096 is SQLite's default)
+#   FLOOR=1             also time the engine's floor (RUNS times each): SQLite alone storing the rows
+#                       rastro's load stored, with one INSERT … SELECT from a copy of them (no parsing,
+#                       validation or binding at all), in rastro's own table and in a narrow
+#                       track-point table, with and without the map's index; plus sqlite3 .import into
+#                       a peer without a secondary index. Reports the best ratio any client of that
+#                       table could reach against the peer (peer s ÷ floor s), beside the target 1.5.
 #
 # Every timed run uses a fresh database: the SQLite files are deleted (with -wal/-shm and the audit file), PostgreSQL
 # gets a new schema per run (dropped afterwards). Only `rastro ingest` is timed, not `rastro init`;
@@ -45,6 +51,7 @@ PEER_INDEX=${PEER_INDEX:-auto}
 PEER_WITHOUT_ROWID=${PEER_WITHOUT_ROWID:-auto}
 PEER_PAGE_SIZE=${PEER_PAGE_SIZE:-auto}
 PEER_ROWID_TOO=${PEER_ROWID_TOO:-1}
+FLOOR=${FLOOR:-0}
 GEN=$REPO/scripts/bench/gen_track_points.py
 HEADER='vehicle_id,recorded_at,lat,lon,source,speed_kmh'
 
@@ -73,7 +80,7 @@ cleanup() {
     "$REPO/scripts/pg.sh" stop "$PG_DIR" || true
   fi
   if [[ $KEEP_DBS != 1 ]]; then
-    for db in "$BENCH_DIR"/rastro.db "$BENCH_DIR"/peer.db "$BENCH_DIR"/small/rastro.db; do sqlite_rm "$db"; done
+    for db in "$BENCH_DIR"/rastro.db "$BENCH_DIR"/peer.db "$BENCH_DIR"/small/rastro.db "$BENCH_DIR"/floor.db "$BENCH_DIR"/floor-src.db; do sqlite_rm "$db"; done
   fi
   rm -f "$BENCH_DIR"/time.* "$BENCH_DIR"/rastro
   exit "$rc"
@@ -257,6 +264,14 @@ for (( r = 1; r <= RUNS; r++ )); do
   expect_count "rastro SQLite run $r" "$(sqlite3 "$R_DB" 'SELECT count(*) FROM track_points')"
   S_RT+=("$T_SEC"); S_RK+=("$T_KB")
   log "  rastro: ${T_SEC}s, $(mib "$T_KB") MiB peak"
+  if [[ $FLOOR == 1 ]] && (( r == RUNS )); then
+    # The floor's source: the very rows this load stored, in the file's order (not timed).
+    sqlite_rm "$BENCH_DIR/floor-src.db"
+    sqlite3 -bail "$BENCH_DIR/floor-src.db" "PRAGMA page_size=$S_PAGE; ATTACH '$R_DB' AS r;
+      CREATE TABLE tp AS SELECT * FROM r.track_points ORDER BY file_id, line;" || die "copying rastro's rows for the floor failed"
+    F_TABLE=$(sqlite3 "$R_DB" "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'track_points'")
+    F_INDEXES=$(sqlite3 "$R_DB" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index' AND tbl_name = 'track_points' AND sql IS NOT NULL ORDER BY name")
+  fi
   sqlite_rm "$R_DB"
 
   # peer: sqlite3 .import (table shaped like rastro's), and optionally a plain rowid table too
@@ -267,6 +282,63 @@ for (( r = 1; r <= RUNS; r++ )); do
     S_XT+=("$T_SEC"); S_XK+=("$T_KB")
   fi
 done
+
+# ---- the engine's floor (FLOOR=1) ---------------------------------------------------------------
+# floor_run NAME JOURNAL CACHE_KIB SYNC DDL INSERT POST → T_SEC: a fresh floor.db with rastro's page
+# size, the table made (not timed), then one timed sqlite3 call: BEGIN; INSERT … SELECT from the
+# copy of rastro's rows; POST (index builds); COMMIT; and the close's checkpoint.
+F_DB=$BENCH_DIR/floor.db
+floor_run() {
+  local name=$1 journal=$2 cache=$3 sync=$4 ddl=$5 insert=$6 post=$7
+  sqlite_rm "$F_DB"
+  sqlite3 -bail "$F_DB" "PRAGMA page_size=$S_PAGE; PRAGMA journal_mode=$journal; $ddl" > /dev/null || die "floor: creating the table for '$name' failed"
+  printf 'PRAGMA journal_mode=%s;\nPRAGMA synchronous=%s;\nPRAGMA cache_size=-%s;\nATTACH %s AS s;\nBEGIN;\n%s;\n%s\nCOMMIT;\n' \
+    "$journal" "$sync" "$cache" "'$BENCH_DIR/floor-src.db'" "$insert" "$post" > "$BENCH_DIR/floor.sql"
+  T_STDIN=$BENCH_DIR/floor.sql timed "$BENCH_DIR/logs/floor.log" sqlite3 -bail "$F_DB"
+  expect_count "floor '$name'" "$(sqlite3 "$F_DB" 'SELECT count(*) FROM track_points')"
+  sqlite_rm "$F_DB"
+}
+declare -a F_NAMES F_TIMES F_PEERS
+declare -a S_NT
+if [[ $FLOOR == 1 ]]; then
+  # A narrow track point: the id split into its vehicle and an integer time (no record_id text),
+  # the marking as one integer naming (tlp, releasable_to, originator), no attributes column.
+  NARROW="CREATE TABLE track_points (vehicle_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, version INTEGER NOT NULL,
+    is_current INTEGER NOT NULL, content_hash INTEGER NOT NULL, marking INTEGER NOT NULL, file_id INTEGER NOT NULL,
+    line INTEGER NOT NULL, lat REAL, lon REAL, source TEXT, speed_kmh REAL,
+    PRIMARY KEY (vehicle_id, recorded_at, version)) WITHOUT ROWID;"
+  NARROW_INSERT="INSERT INTO track_points SELECT vehicle_id, unixepoch(recorded_at), version, is_current, content_hash, 1,
+    file_id, line, lat, lon, source, speed_kmh FROM s.tp"
+  # The map's index of the same kind as rastro's: cell, bucket, position, then what a viewer's filter reads.
+  NARROW_INDEX="CREATE INDEX track_points_map ON track_points ((CAST(lat + 90 AS INTEGER) * 1000 + CAST(lon + 180 AS INTEGER)),
+    (content_hash & 1023), lat, lon, is_current, marking, content_hash);"
+  FULL_INSERT="INSERT INTO track_points SELECT * FROM s.tp"
+  floor_shape() { # floor_shape LABEL JOURNAL CACHE_KIB SYNC DDL INSERT POST PEER(index|none)
+    local label=$1 times=() t
+    for (( r = 1; r <= RUNS; r++ )); do
+      log "floor run $r/$RUNS: $label"
+      floor_run "$label" "$2" "$3" "$4" "$5" "$6" "$7"
+      times+=("$T_SEC")
+      log "  ${T_SEC}s"
+    done
+    F_NAMES+=("$label"); F_TIMES+=("$(median "${times[@]}")"); F_PEERS+=("$8")
+  }
+  floor_shape "rastro's row, its map index" WAL 65536 NORMAL "$F_TABLE" "$FULL_INSERT" "$F_INDEXES" index
+  floor_shape "narrow row, map index" WAL 65536 NORMAL "$NARROW" "$NARROW_INSERT" "$NARROW_INDEX" index
+  floor_shape "narrow row, map index, rollback journal, 512 MiB cache" DELETE 524288 NORMAL "$NARROW" "$NARROW_INSERT" "$NARROW_INDEX" index
+  floor_shape "narrow row, map index, no journal, no fsync, 512 MiB (unsafe)" OFF 524288 OFF "$NARROW" "$NARROW_INSERT" "$NARROW_INDEX" index
+  floor_shape "rastro's row, no secondary index" WAL 65536 NORMAL "$F_TABLE" "$FULL_INSERT" "" none
+  floor_shape "narrow row, no secondary index" WAL 65536 NORMAL "$NARROW" "$NARROW_INSERT" "" none
+  # The peer without a secondary index, for the last two rows.
+  SAVED_IDX=$S_PEER_IDX
+  S_PEER_IDX=0
+  for (( r = 1; r <= RUNS; r++ )); do
+    sqlite_peer_run "$r" "$S_PEER_WR" sqlite-peer-noindex
+    S_NT+=("$T_SEC")
+  done
+  S_PEER_IDX=$SAVED_IDX
+  sqlite_rm "$BENCH_DIR/floor-src.db"
+fi
 
 # ---- memory: ROWS/5 vs ROWS (SQLite) -----------------------------------------------------------
 SMALL_DB=$BENCH_DIR/small/rastro.db
@@ -345,6 +417,18 @@ row() { # row LABEL rastro_sec peer_sec rastro_kb peer_kb
     row PostgreSQL "$(median "${P_RT[@]}")" "$(median "${P_PT[@]}")" "$(maxof "${P_RK[@]}")" "$(maxof "${P_PK[@]}")"
   else
     echo "PostgreSQL         skipped (SKIP_PG=1)"
+  fi
+  if [[ $FLOOR == 1 ]]; then
+    PEER_WITH=$(median "${S_PT[@]}") PEER_WITHOUT=$(median "${S_NT[@]}")
+    echo "engine floor: SQLite alone storing rastro's rows with one INSERT … SELECT (no parsing, validation or binding),"
+    echo "median of $RUNS; best ratio = peer s ÷ floor s, what a client with no cost of its own would reach (target 1.5):"
+    printf '  %-62s %8s %8s %6s %12s\n' "table" "floor s" "peer s" "best" "1.5× needs"
+    for (( i = 0; i < ${#F_NAMES[@]}; i++ )); do
+      peer=$PEER_WITH; [[ ${F_PEERS[$i]} == none ]] && peer=$PEER_WITHOUT
+      awk -v l="${F_NAMES[$i]}" -v f="${F_TIMES[$i]}" -v p="$peer" 'BEGIN { printf "  %-62s %8.2f %8.2f %6.2f %10.2f s\n", l, f, p, p / f, p / 1.5 }'
+    done
+    echo "  peer s: sqlite3 .import with its map index ($(peer_shape "$S_PEER_IDX" "$S_PEER_WR")) for rows with an index,"
+    echo "  and into the same table with no secondary index for rows without (runs: ${S_NT[*]})."
   fi
   echo "memory: $SMALL_ROWS rows → $(mib "$MEM_SMALL_KB") MiB peak, $ROWS rows → $(mib "$(maxof "${S_RK[@]}")") MiB peak (rastro ingest, SQLite)"
   echo "runs (s): SQLite rastro ${S_RT[*]} | sqlite3 ${S_PT[*]}$( (( S_EXTRA )) && echo " | sqlite3 rowid ${S_XT[*]}")$([[ $SKIP_PG != 1 ]] && echo " | PostgreSQL rastro ${P_RT[*]} | psql ${P_PT[*]}")"
