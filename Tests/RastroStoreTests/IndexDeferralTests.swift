@@ -59,6 +59,15 @@ import Testing
         #expect(report.allLoaded && report.files[0].counts.inserted == rows)
         #expect(drops(test) == 1, "the map's index is dropped once, for the whole load")
         #expect(try await indexDefinitions(test) == before)
+        if case .sqlite = test.store.url {
+            // The rebuild's sort had a helper thread, and only the rebuild.
+            let statements = test.statements.all.map { $0.uppercased() }
+            let on = statements.firstIndex(of: "PRAGMA THREADS=1"), off = statements.lastIndex(of: "PRAGMA THREADS=0")
+            let build = statements.firstIndex { $0.hasPrefix("CREATE INDEX") }
+            #expect(on != nil && build != nil && off != nil)
+            if let on, let build, let off { #expect(on < build && build < off) }
+            #expect(try await test.store.queryForTests("PRAGMA threads").first?["threads"].integer == 0)
+        }
         // The rebuilt index answers the map: every position in a box around all of them.
         let box = MapBox(minLon: -118, minLat: 14, maxLon: -80, maxLat: 33)
         let sample = try await test.store.trackPoints(in: box, limit: rows + 1, viewer: test.settings.viewer)
