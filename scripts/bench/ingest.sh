@@ -28,10 +28,12 @@
 #                       a store made since 0ce8839), or a number (4096 is SQLite's default)
 #   FLOOR=1             also time the engine's floor (RUNS times each): SQLite alone storing the rows
 #                       rastro's load stored, with one INSERT … SELECT from a copy of them (no parsing,
-#                       validation or binding at all), in rastro's own table and in a narrow
-#                       track-point table, with and without the map's index; plus sqlite3 .import into
-#                       a peer without a secondary index. Reports the best ratio any client of that
-#                       table could reach against the peer (peer s ÷ floor s), beside the target 1.5.
+#                       validation or binding at all), and the cheapest C client (scripts/bench/
+#                       floor_client.c: the rows already in memory, bound into a 64-row prepared
+#                       INSERT), in rastro's own table and in a narrow track-point table, with and
+#                       without the map's index; plus sqlite3 .import into a peer without a secondary
+#                       index. Reports the best ratio such a client could reach against the peer
+#                       (peer s ÷ floor s), beside the target 1.5. Needs a C compiler (cc).
 #
 # Every timed run uses a fresh database: the SQLite files are deleted (with -wal/-shm and the audit file), PostgreSQL
 # gets a new schema per run (dropped afterwards). Only `rastro ingest` is timed, not `rastro init`;
@@ -82,7 +84,7 @@ cleanup() {
   if [[ $KEEP_DBS != 1 ]]; then
     for db in "$BENCH_DIR"/rastro.db "$BENCH_DIR"/peer.db "$BENCH_DIR"/small/rastro.db "$BENCH_DIR"/floor.db "$BENCH_DIR"/floor-src.db; do sqlite_rm "$db"; done
   fi
-  rm -f "$BENCH_DIR"/time.* "$BENCH_DIR"/rastro
+  rm -f "$BENCH_DIR"/time.* "$BENCH_DIR"/rastro "$BENCH_DIR"/floor_client
   exit "$rc"
 }
 trap cleanup EXIT
@@ -284,17 +286,30 @@ for (( r = 1; r <= RUNS; r++ )); do
 done
 
 # ---- the engine's floor (FLOOR=1) ---------------------------------------------------------------
-# floor_run NAME JOURNAL CACHE_KIB SYNC DDL INSERT POST → T_SEC: a fresh floor.db with rastro's page
-# size, the table made (not timed), then one timed sqlite3 call: BEGIN; INSERT … SELECT from the
-# copy of rastro's rows; POST (index builds); COMMIT; and the close's checkpoint.
+# floor_run NAME CLIENT(sql|c) JOURNAL CACHE_KIB SYNC DDL SELECT POST → T_SEC: a fresh floor.db with
+# rastro's page size and the table made (not timed), then, timed, one transaction that stores the
+# rows SELECT gives from the copy of rastro's rows, runs POST (index builds), commits and closes
+# (the close's checkpoint included). sql: one sqlite3 call, INSERT … SELECT. c: floor_client, the
+# rows read into memory first (not timed: it reports its own clock). The sort of an index build
+# gets one helper thread, as rastro's load gives it.
 F_DB=$BENCH_DIR/floor.db
+F_CLIENT=$BENCH_DIR/floor_client
 floor_run() {
-  local name=$1 journal=$2 cache=$3 sync=$4 ddl=$5 insert=$6 post=$7
+  local name=$1 client=$2 journal=$3 cache=$4 sync=$5 ddl=$6 select=$7 post=$8
+  local pragmas="PRAGMA journal_mode=$journal; PRAGMA synchronous=$sync; PRAGMA cache_size=-$cache; PRAGMA threads=1;"
   sqlite_rm "$F_DB"
   sqlite3 -bail "$F_DB" "PRAGMA page_size=$S_PAGE; PRAGMA journal_mode=$journal; $ddl" > /dev/null || die "floor: creating the table for '$name' failed"
-  printf 'PRAGMA journal_mode=%s;\nPRAGMA synchronous=%s;\nPRAGMA cache_size=-%s;\nATTACH %s AS s;\nBEGIN;\n%s;\n%s\nCOMMIT;\n' \
-    "$journal" "$sync" "$cache" "'$BENCH_DIR/floor-src.db'" "$insert" "$post" > "$BENCH_DIR/floor.sql"
-  T_STDIN=$BENCH_DIR/floor.sql timed "$BENCH_DIR/logs/floor.log" sqlite3 -bail "$F_DB"
+  sync
+  if [[ $client == c ]]; then
+    local out
+    out=$("$F_CLIENT" "$BENCH_DIR/floor-src.db" "$select FROM tp ORDER BY rowid" "$F_DB" track_points "$pragmas" "$post") \
+      || die "floor_client failed for '$name'"
+    T_SEC=${out%% *}
+  else
+    printf '%s\nATTACH %s AS s;\nBEGIN;\nINSERT INTO track_points %s FROM s.tp ORDER BY rowid;\n%s\nCOMMIT;\n' \
+      "$pragmas" "'$BENCH_DIR/floor-src.db'" "$select" "$post" > "$BENCH_DIR/floor.sql"
+    T_STDIN=$BENCH_DIR/floor.sql timed "$BENCH_DIR/logs/floor.log" sqlite3 -bail "$F_DB"
+  fi
   expect_count "floor '$name'" "$(sqlite3 "$F_DB" 'SELECT count(*) FROM track_points')"
   sqlite_rm "$F_DB"
 }
@@ -307,28 +322,34 @@ if [[ $FLOOR == 1 ]]; then
     is_current INTEGER NOT NULL, content_hash INTEGER NOT NULL, marking INTEGER NOT NULL, file_id INTEGER NOT NULL,
     line INTEGER NOT NULL, lat REAL, lon REAL, source TEXT, speed_kmh REAL,
     PRIMARY KEY (vehicle_id, recorded_at, version)) WITHOUT ROWID;"
-  NARROW_INSERT="INSERT INTO track_points SELECT vehicle_id, unixepoch(recorded_at), version, is_current, content_hash, 1,
-    file_id, line, lat, lon, source, speed_kmh FROM s.tp"
+  NARROW_SELECT="SELECT vehicle_id, unixepoch(recorded_at), version, is_current, content_hash, 1,
+    file_id, line, lat, lon, source, speed_kmh"
   # The map's index of the same kind as rastro's: cell, bucket, position, then what a viewer's filter reads.
   NARROW_INDEX="CREATE INDEX track_points_map ON track_points ((CAST(lat + 90 AS INTEGER) * 1000 + CAST(lon + 180 AS INTEGER)),
     (content_hash & 1023), lat, lon, is_current, marking, content_hash);"
-  FULL_INSERT="INSERT INTO track_points SELECT * FROM s.tp"
-  floor_shape() { # floor_shape LABEL JOURNAL CACHE_KIB SYNC DDL INSERT POST PEER(index|none)
+  FULL_SELECT="SELECT *"
+  command -v cc > /dev/null || die "FLOOR=1 needs a C compiler (cc)"
+  cc -O2 -o "$F_CLIENT" "$REPO/scripts/bench/floor_client.c" -lsqlite3 || die "building floor_client failed"
+  floor_shape() { # floor_shape LABEL CLIENT JOURNAL CACHE_KIB SYNC DDL SELECT POST PEER(index|none)
     local label=$1 times=() t
     for (( r = 1; r <= RUNS; r++ )); do
       log "floor run $r/$RUNS: $label"
-      floor_run "$label" "$2" "$3" "$4" "$5" "$6" "$7"
+      floor_run "$label" "$2" "$3" "$4" "$5" "$6" "$7" "$8"
       times+=("$T_SEC")
       log "  ${T_SEC}s"
     done
-    F_NAMES+=("$label"); F_TIMES+=("$(median "${times[@]}")"); F_PEERS+=("$8")
+    F_NAMES+=("$label"); F_TIMES+=("$(median "${times[@]}")"); F_PEERS+=("$9")
   }
-  floor_shape "rastro's row, its map index" WAL 65536 NORMAL "$F_TABLE" "$FULL_INSERT" "$F_INDEXES" index
-  floor_shape "narrow row, map index" WAL 65536 NORMAL "$NARROW" "$NARROW_INSERT" "$NARROW_INDEX" index
-  floor_shape "narrow row, map index, rollback journal, 512 MiB cache" DELETE 524288 NORMAL "$NARROW" "$NARROW_INSERT" "$NARROW_INDEX" index
-  floor_shape "narrow row, map index, no journal, no fsync, 512 MiB (unsafe)" OFF 524288 OFF "$NARROW" "$NARROW_INSERT" "$NARROW_INDEX" index
-  floor_shape "rastro's row, no secondary index" WAL 65536 NORMAL "$F_TABLE" "$FULL_INSERT" "" none
-  floor_shape "narrow row, no secondary index" WAL 65536 NORMAL "$NARROW" "$NARROW_INSERT" "" none
+  floor_shape "SQL: rastro's row, its map index" sql WAL 65536 NORMAL "$F_TABLE" "$FULL_SELECT" "$F_INDEXES" index
+  floor_shape "C client: rastro's row, its map index" c WAL 65536 NORMAL "$F_TABLE" "$FULL_SELECT" "$F_INDEXES" index
+  floor_shape "SQL: narrow row, map index" sql WAL 65536 NORMAL "$NARROW" "$NARROW_SELECT" "$NARROW_INDEX" index
+  floor_shape "C client: narrow row, map index" c WAL 65536 NORMAL "$NARROW" "$NARROW_SELECT" "$NARROW_INDEX" index
+  floor_shape "SQL: narrow, map index, rollback journal, 512 MiB cache" sql DELETE 524288 NORMAL "$NARROW" "$NARROW_SELECT" "$NARROW_INDEX" index
+  floor_shape "SQL: narrow, map index, no journal/fsync, 512 MiB (unsafe)" sql OFF 524288 OFF "$NARROW" "$NARROW_SELECT" "$NARROW_INDEX" index
+  floor_shape "SQL: rastro's row, no secondary index" sql WAL 65536 NORMAL "$F_TABLE" "$FULL_SELECT" "" none
+  floor_shape "C client: rastro's row, no secondary index" c WAL 65536 NORMAL "$F_TABLE" "$FULL_SELECT" "" none
+  floor_shape "SQL: narrow row, no secondary index" sql WAL 65536 NORMAL "$NARROW" "$NARROW_SELECT" "" none
+  floor_shape "C client: narrow row, no secondary index" c WAL 65536 NORMAL "$NARROW" "$NARROW_SELECT" "" none
   # The peer without a secondary index, for the last two rows.
   SAVED_IDX=$S_PEER_IDX
   S_PEER_IDX=0
@@ -420,8 +441,9 @@ row() { # row LABEL rastro_sec peer_sec rastro_kb peer_kb
   fi
   if [[ $FLOOR == 1 ]]; then
     PEER_WITH=$(median "${S_PT[@]}") PEER_WITHOUT=$(median "${S_NT[@]}")
-    echo "engine floor: SQLite alone storing rastro's rows with one INSERT … SELECT (no parsing, validation or binding),"
-    echo "median of $RUNS; best ratio = peer s ÷ floor s, what a client with no cost of its own would reach (target 1.5):"
+    echo "engine floor: SQLite storing the rows rastro's load stored, no parsing or validation; SQL: one INSERT … SELECT"
+    echo "(no client at all); C client: the rows already in memory, bound into a 64-row prepared INSERT (scripts/bench/"
+    echo "floor_client.c). Median of $RUNS; best = peer s ÷ floor s, the most such a client could reach (target 1.5):"
     printf '  %-62s %8s %8s %6s %12s\n' "table" "floor s" "peer s" "best" "1.5× needs"
     for (( i = 0; i < ${#F_NAMES[@]}; i++ )); do
       peer=$PEER_WITH; [[ ${F_PEERS[$i]} == none ]] && peer=$PEER_WITHOUT
