@@ -301,9 +301,12 @@ floor_run() {
   sqlite3 -bail "$F_DB" "PRAGMA page_size=$S_PAGE; PRAGMA journal_mode=$journal; $ddl" > /dev/null || die "floor: creating the table for '$name' failed"
   sync
   if [[ $client == c ]]; then
-    local out
+    local out before=$CONTENDED
+    busy_check
     out=$("$F_CLIENT" "$BENCH_DIR/floor-src.db" "$select FROM tp ORDER BY rowid" "$F_DB" track_points "$pragmas" "$post") \
       || die "floor_client failed for '$name'"
+    busy_check
+    (( CONTENDED > before )) && CONTENDED=$(( before + 1 ))
     T_SEC=${out%% *}
   else
     printf '%s\nATTACH %s AS s;\nBEGIN;\nINSERT INTO track_points %s FROM s.tp ORDER BY rowid;\n%s\nCOMMIT;\n' \
@@ -331,7 +334,7 @@ if [[ $FLOOR == 1 ]]; then
   command -v cc > /dev/null || die "FLOOR=1 needs a C compiler (cc)"
   cc -O2 -o "$F_CLIENT" "$REPO/scripts/bench/floor_client.c" -lsqlite3 || die "building floor_client failed"
   floor_shape() { # floor_shape LABEL CLIENT JOURNAL CACHE_KIB SYNC DDL SELECT POST PEER(index|none)
-    local label=$1 times=() t
+    local label=$1 times=()
     for (( r = 1; r <= RUNS; r++ )); do
       log "floor run $r/$RUNS: $label"
       floor_run "$label" "$2" "$3" "$4" "$5" "$6" "$7" "$8"
