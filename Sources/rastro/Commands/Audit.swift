@@ -16,6 +16,12 @@ struct Audit: AsyncParsableCommand {
             with a checkpoint file exported earlier, a partner can check the node's history \
             without seeing any of it. See docs/sharing.md.
 
+            On an SQLite store a process logs its reads first in a read journal of its own \
+            (PATH-audit.journals/), one write per read. They join the chain every 64 KiB, when \
+            it closes the store, and whenever the log is read (`audit log`, `verify`, `checkpoint`): \
+            a killed process's reads too. `verify` also reports a journal that is missing, damaged \
+            or not registered. Back up the database, its audit file and that folder together.
+
             Examples:
               rastro audit verify
               rastro audit checkpoint
